@@ -1,0 +1,42 @@
+package org.rnn4j;
+
+import java.lang.foreign.ValueLayout;
+
+/** Element type of every tensor a call touches: data, states, weights and gradients share one dtype. */
+public enum DType {
+    F32(ValueLayout.JAVA_FLOAT_UNALIGNED, "float32"),
+    F64(ValueLayout.JAVA_DOUBLE_UNALIGNED, "float64");
+
+    private final ValueLayout layout;
+    private final String numpyName;
+
+    DType(ValueLayout layout, String numpyName) {
+        this.layout = layout;
+        this.numpyName = numpyName;
+    }
+
+    /** Bytes per element. */
+    public int bytes() {
+        return (int) layout.byteSize();
+    }
+
+    /** The unaligned layout used to read and write elements (callers' segments need not be aligned). */
+    public ValueLayout layout() {
+        return layout;
+    }
+
+    /** The NumPy name ({@code float32}/{@code float64}), as used in fixtures and messages. */
+    public String numpyName() {
+        return numpyName;
+    }
+
+    /** Parses {@code f32|float32|f64|float64} (case-insensitive). */
+    public static DType parse(String s) {
+        return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+            case "f32", "float32", "float" -> F32;
+            case "f64", "float64", "double" -> F64;
+            default -> throw new IllegalArgumentException(
+                    "dtype: expected one of f32, float32, f64, float64 but was '" + s + "'");
+        };
+    }
+}

@@ -1,0 +1,84 @@
+package org.rnn4j;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Scratch and saved-activation memory of sequence calls, sized by {@link Rnn#workspaceBytes} for a largest
+ * T and N and reusable for every call up to that size, so steady state allocates nothing. A training forward
+ * fills it for the backward of the same arguments. One workspace serves one call at a time: give each thread
+ * its own.
+ */
+public final class RnnWorkspace implements AutoCloseable {
+    private final Arena arena;
+    final MemorySegment segment;
+    final Rnn owner;
+    final Mode mode;
+    final int maxSeqLength;
+    final int maxBatch;
+
+    // What the last training forward was run with; backward checks it matches.
+    int filledSeqLength = -1;
+    int filledBatch = -1;
+    final int[] filledLengths;
+    boolean filledWithLengths;
+
+    RnnWorkspace(Arena arena, MemorySegment segment, Rnn owner, Mode mode, int maxSeqLength, int maxBatch) {
+        this.arena = arena;
+        this.segment = segment;
+        this.owner = owner;
+        this.mode = mode;
+        this.maxSeqLength = maxSeqLength;
+        this.maxBatch = maxBatch;
+        this.filledLengths = new int[maxBatch];
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public long byteSize() {
+        return segment.byteSize();
+    }
+
+    public int maxSeqLength() {
+        return maxSeqLength;
+    }
+
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    void markFilled(SequenceArgs a) {
+        filledSeqLength = a.seqLength;
+        filledBatch = a.batch;
+        filledWithLengths = a.lengths != null;
+        if (a.lengths != null) System.arraycopy(a.lengths, 0, filledLengths, 0, a.batch);
+    }
+
+    void markEmpty() {
+        filledSeqLength = -1;
+        filledBatch = -1;
+    }
+
+    boolean filledFor(SequenceArgs a) {
+        if (filledSeqLength != a.seqLength || filledBatch != a.batch) return false;
+        if (filledWithLengths != (a.lengths != null)) return false;
+        if (a.lengths != null) {
+            for (int n = 0; n < a.batch; n++) if (filledLengths[n] != a.lengths[n]) return false;
+        }
+        return true;
+    }
+
+    String describeFill() {
+        return filledSeqLength < 0 ? "nothing (no training forward has completed with it)"
+                : "the forward of T=" + filledSeqLength + ", N=" + filledBatch
+                        + (filledWithLengths ? " with lengths" : " without lengths");
+    }
+
+    /** Frees the memory when the workspace allocated it; a wrapped caller segment is left alone. */
+    @Override
+    public void close() {
+        if (arena != null) arena.close();
+    }
+}
