@@ -57,6 +57,12 @@ public final class Backends {
 
     /** A new instance of backend {@code name}; throws with the reason when it cannot run here. */
     public static RnnBackend get(String name) {
+        return get(name, BackendOptions.defaults());
+    }
+
+    /** A new instance of backend {@code name} with {@code options}; throws with the reason when it cannot run here. */
+    public static RnnBackend get(String name, BackendOptions options) {
+        if (options == null) throw new IllegalArgumentException("options: expected BackendOptions but was null");
         if (name == null) throw new IllegalArgumentException("backend: expected a backend name but was null");
         BackendProvider p = providers().get(name);
         Info info = info(name, p);
@@ -66,7 +72,7 @@ public final class Backends {
         if (!info.available()) {
             throw new IllegalStateException("backend '" + name + "' is not available: " + info.reason());
         }
-        return p.create();
+        return p.create(options);
     }
 
     /** The backend named by the system property {@value #PROPERTY}, or {@code fallbackName} if unset. */

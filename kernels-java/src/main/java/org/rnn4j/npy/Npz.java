@@ -41,7 +41,7 @@ public final class Npz {
         try {
             zip = new ZipFile(path.toFile());
         } catch (ZipException e) {
-            throw new IOException(path + ": not a readable zip/npz archive: " + e.getMessage(), e);
+            throw diagnose(path, e);
         }
         try (zip) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
@@ -56,25 +56,44 @@ public final class Npz {
         return arrays;
     }
 
+    /**
+     * ZipFile rejects a whole archive for one bad entry (e.g. an unsupported compression method)
+     * without naming it; a streaming pass over the local headers usually can name it.
+     */
+    private static IOException diagnose(Path path, ZipException cause) {
+        try (InputStream in = Files.newInputStream(path)) {
+            readStream(in, path.toString());
+        } catch (IOException streamed) {
+            streamed.addSuppressed(cause);
+            return streamed;
+        }
+        return new IOException(path + ": not a readable zip/npz archive: " + cause.getMessage(), cause);
+    }
+
     /** Reads every array of an archive streamed from {@code in} (left open), in archive order. */
     public static Map<String, NpyArray> read(InputStream in) throws IOException {
+        return readStream(in, "npz stream");
+    }
+
+    private static Map<String, NpyArray> readStream(InputStream in, String source) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(Objects.requireNonNull(in, "in"));
-        checkZipSignature(buffered);
+        checkZipSignature(buffered, source);
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
         ZipInputStream zip = new ZipInputStream(buffered);
-        String previous = "(start of archive)";
+        String previous = "the start of the archive";
         while (true) {
             ZipEntry entry;
             try {
                 entry = zip.getNextEntry();
             } catch (ZipException e) {
-                throw new IOException("npz: cannot read the zip entry after " + previous + ": " + e.getMessage(), e);
+                throw new IOException(source + ": cannot read the zip entry after " + previous + ": "
+                        + e.getMessage(), e);
             }
             if (entry == null) {
                 return arrays;
             }
-            String key = checkEntry(entry, "npz stream");
-            put(arrays, key, readEntry(zip, entry, "npz stream"), entry, "npz stream");
+            String key = checkEntry(entry, source);
+            put(arrays, key, readEntry(zip, entry, source), entry, source);
             previous = "'" + entry.getName() + "'";
         }
     }
@@ -147,14 +166,14 @@ public final class Npz {
     }
 
     /** ZipInputStream reports a non-zip stream as an empty archive; refuse it instead. */
-    private static void checkZipSignature(BufferedInputStream in) throws IOException {
+    private static void checkZipSignature(BufferedInputStream in, String source) throws IOException {
         in.mark(4);
         byte[] sig = in.readNBytes(4);
         in.reset();
         boolean local = sig.length == 4 && sig[0] == 'P' && sig[1] == 'K' && sig[2] == 3 && sig[3] == 4;
         boolean empty = sig.length == 4 && sig[0] == 'P' && sig[1] == 'K' && sig[2] == 5 && sig[3] == 6;
         if (!local && !empty) {
-            throw new IOException("npz stream is not a zip archive (no PK signature at its start)");
+            throw new IOException(source + ": not a zip archive (no PK signature at its start)");
         }
     }
 }

@@ -16,7 +16,11 @@ public final class ReferenceProvider implements BackendProvider {
     }
 
     @Override
-    public RnnBackend create() {
+    public RnnBackend create(org.rnn4j.BackendOptions options) {
+        if (options.threads() > 1) {
+            throw new IllegalArgumentException("threads: expected 0 or 1 for the single-threaded reference backend but was "
+                    + options.threads());
+        }
         return new ReferenceBackend();
     }
 }

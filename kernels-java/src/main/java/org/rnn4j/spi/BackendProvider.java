@@ -13,6 +13,9 @@ public interface BackendProvider {
     /** Null when the backend can run here; otherwise why not, and what to do about it. */
     String unavailableReason();
 
-    /** A new backend instance; only called when available. */
-    RnnBackend create();
+    /**
+     * A new backend instance; only called when available. Throws IllegalArgumentException naming the option
+     * when the backend cannot honour {@code options}.
+     */
+    RnnBackend create(org.rnn4j.BackendOptions options);
 }

@@ -1,0 +1,71 @@
+package org.rnn4j.gradcheck;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+import org.rnn4j.ParamId;
+import org.rnn4j.RnnConfig;
+import org.rnn4j.RnnParameters;
+
+/** float64 off-heap tensors for the checker: allocation, random fill and element access. */
+final class F64 {
+    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+
+    private F64() {}
+
+    static MemorySegment alloc(Arena arena, long elements) {
+        return arena.allocate(elements * Double.BYTES, 64);
+    }
+
+    /** A new tensor of i.i.d. uniform values in [-bound, bound). */
+    static MemorySegment uniform(Arena arena, long elements, SplittableRandom rng, double bound) {
+        MemorySegment s = alloc(arena, elements);
+        fillUniform(s, elements, rng, bound);
+        return s;
+    }
+
+    static void fillUniform(MemorySegment s, long elements, SplittableRandom rng, double bound) {
+        for (long i = 0; i < elements; i++) s.setAtIndex(D, i, rng.nextDouble(-bound, bound));
+    }
+
+    static void fill(MemorySegment s, long elements, double v) {
+        for (long i = 0; i < elements; i++) s.setAtIndex(D, i, v);
+    }
+
+    static double get(MemorySegment s, long i) {
+        return s.getAtIndex(D, i);
+    }
+
+    static void set(MemorySegment s, long i, double v) {
+        s.setAtIndex(D, i, v);
+    }
+
+    static double[] read(MemorySegment s, long elements) {
+        double[] a = new double[Math.toIntExact(elements)];
+        MemorySegment.copy(s, D, 0, a, 0, a.length);
+        return a;
+    }
+
+    /** Σ a[i]·b[i] in index order (deterministic, so equal inputs give bit-equal losses). */
+    static double dot(MemorySegment a, MemorySegment b, long elements) {
+        double s = 0;
+        for (long i = 0; i < elements; i++) s += a.getAtIndex(D, i) * b.getAtIndex(D, i);
+        return s;
+    }
+
+    /** Parameters with PyTorch's default initialisation: uniform in ±1/sqrt(H). */
+    static RnnParameters randomWeights(RnnConfig config, Arena arena, SplittableRandom rng) {
+        RnnParameters p = RnnParameters.allocate(config, arena);
+        double bound = 1.0 / Math.sqrt(config.hiddenSize());
+        for (ParamId id : config.parameterIds()) fillUniform(p.get(id), config.parameterSize(id), rng, bound);
+        return p;
+    }
+
+    /** Gradient buffers for every parameter, prefilled with NaN (see the package documentation). */
+    static RnnParameters nanGrads(RnnConfig config, Arena arena) {
+        RnnParameters p = RnnParameters.allocate(config, arena);
+        for (ParamId id : config.parameterIds()) fill(p.get(id), config.parameterSize(id), Double.NaN);
+        return p;
+    }
+}
