@@ -41,6 +41,14 @@ public final class Checks {
         }
     }
 
+    /** Whether {@link #tensor} would accept {@code seg}: lets hot paths build the argument name only on failure. */
+    public static boolean isValidTensor(MemorySegment seg, long elements, DType dtype, boolean output) {
+        if (seg == null || !seg.scope().isAlive()) return false;
+        Object base = seg.heapBase().orElse(null);
+        if (base != null && !(dtype == DType.F32 ? base instanceof float[] : base instanceof double[])) return false;
+        return seg.byteSize() >= elements * dtype.bytes() && !(output && seg.isReadOnly());
+    }
+
     /** Like {@link #tensor} but null is allowed (an optional argument). */
     public static void optionalTensor(String name, MemorySegment seg, long elements, DType dtype, boolean output) {
         if (seg != null) tensor(name, seg, elements, dtype, output);

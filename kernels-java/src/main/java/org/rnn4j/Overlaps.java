@@ -19,6 +19,13 @@ final class Overlaps {
         this.config = config;
     }
 
+    /** Forgets the tensors of the previous call, keeping the arrays (no allocation in steady state). */
+    Overlaps reset() {
+        java.util.Arrays.fill(segs, 0, count, null);
+        count = 0;
+        return this;
+    }
+
     void input(String name, MemorySegment s, long elements) {
         add(name, s, elements * config.dtype().bytes(), false);
     }

@@ -30,6 +30,8 @@ public final class Rnn implements AutoCloseable {
     private final RnnBackend backend;
     private final RnnParameters weights;
     private final PreparedWeights prepared;
+    // Set by close(): a native backend frees its prepared weights there, so later calls must not reach it.
+    private volatile boolean closed;
 
     private Rnn(RnnConfig config, RnnBackend backend, RnnParameters weights) {
         this.config = config;
@@ -65,8 +67,14 @@ public final class Rnn implements AutoCloseable {
         return weights;
     }
 
-    /** Tells the backend the caller changed the weight values in place (segments stay the same). */
+    /**
+     * Tells the backend the caller changed the weight values in place (segments stay the same). Backends may
+     * work on a prepared copy of the weights (packed, converted): without this call they keep using the values
+     * seen at {@link #create} or at the last call of this method.
+     */
     public void weightsChanged() {
+        checkOpen();
+        checkWeightsLive();
         prepared.refresh();
     }
 
@@ -75,6 +83,8 @@ public final class Rnn implements AutoCloseable {
     /** Bytes of a workspace for calls up to {@code maxSeqLength} steps and {@code maxBatch} samples. */
     public long workspaceBytes(Mode mode, int maxSeqLength, int maxBatch) {
         if (mode == null) throw new IllegalArgumentException("mode: expected INFERENCE or TRAINING but was null");
+        Checks.positive("maxSeqLength", maxSeqLength);
+        Checks.positive("maxBatch", maxBatch);
         return backend.workspaceBytes(new RnnPlan(config, maxSeqLength, maxBatch), mode);
     }
 
@@ -145,7 +155,7 @@ public final class Rnn implements AutoCloseable {
             Checks.absent("cNext", step.cNext, config.cell());
         }
         long cacheBytes = backend.stepCacheBytes(config, step.batch);
-        if (step.cache != null) checkBytes("cache", step.cache, cacheBytes);
+        if (step.cache != null) checkBytes("cache", step.cache, cacheBytes, true);
         Overlaps o = new Overlaps(config);
         o.input("input", step.input, (long) step.batch * config.layerInputSize(layer));
         o.input("hPrev", step.hPrev, stateElems);
@@ -170,7 +180,7 @@ public final class Rnn implements AutoCloseable {
             throw new IllegalArgumentException("cache: expected the cache filled by stepForward (" + cacheBytes
                     + " bytes) but was null");
         }
-        checkBytes("cache", step.cache, cacheBytes);
+        checkBytes("cache", step.cache, cacheBytes, false); // only read here
         Checks.optionalTensor("gradHNext", grads.gradHNext, stateElems, dt, false);
         Checks.optionalTensor("gradInput", grads.gradInput, inElems, dt, true);
         Checks.optionalTensor("gradHPrev", grads.gradHPrev, stateElems, dt, true);
@@ -181,7 +191,10 @@ public final class Rnn implements AutoCloseable {
             Checks.absent("gradCNext", grads.gradCNext, config.cell());
             Checks.absent("gradCPrev", grads.gradCPrev, config.cell());
         }
-        if (grads.weightGrads != null) checkParameters("weightGrads", grads.weightGrads, config);
+        if (grads.weightGrads != null) {
+            checkParameters("weightGrads", grads.weightGrads, config);
+            checkWritable("weightGrads", grads.weightGrads);
+        }
         Overlaps o = new Overlaps(config);
         o.input("input", step.input, inElems);
         o.input("hPrev", step.hPrev, stateElems);
@@ -198,9 +211,16 @@ public final class Rnn implements AutoCloseable {
         backend.stepBackward(prepared, layer, direction, step, grads);
     }
 
+    /** Frees the backend's prepared weights; later calls throw {@link IllegalStateException}. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         prepared.close();
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("rnn: expected an open Rnn but close() was called");
     }
 
     // ---------------------------------------------------------------- validation
@@ -239,6 +259,7 @@ public final class Rnn implements AutoCloseable {
                 }
             }
         }
+        checkWeightsLive();
         return plan;
     }
 
@@ -269,11 +290,12 @@ public final class Rnn implements AutoCloseable {
         } else {
             Checks.absent("cN", a.cN, config.cell());
         }
-        Overlaps o = sequenceInputs(a, plan);
-        o.inputBytes("workspace", ws.segment, ws.segment.byteSize());
+        Overlaps o = sequenceInputs(ws.overlaps.reset(), a, plan);
         o.output("output", a.output, plan.outputElements());
         o.output("hN", a.hN, plan.stateElements());
         o.output("cN", a.cN, plan.stateElements());
+        // The workspace is written (saved activations, scratch): it must not overlap inputs or outputs either.
+        o.outputBytes("workspace", ws.segment, ws.segment.byteSize());
         o.check();
     }
 
@@ -293,9 +315,11 @@ public final class Rnn implements AutoCloseable {
             Checks.absent("gradCN", g.gradCN, config.cell());
             Checks.absent("gradC0", g.gradC0, config.cell());
         }
-        if (g.weightGrads != null) checkParameters("weightGrads", g.weightGrads, config);
-        Overlaps o = sequenceInputs(a, plan);
-        o.inputBytes("workspace", ws.segment, ws.segment.byteSize());
+        if (g.weightGrads != null) {
+            checkParameters("weightGrads", g.weightGrads, config);
+            checkWritable("weightGrads", g.weightGrads);
+        }
+        Overlaps o = sequenceInputs(ws.overlaps.reset(), a, plan);
         o.input("gradOutput", g.gradOutput, outE);
         o.input("gradHN", g.gradHN, stE);
         o.input("gradCN", g.gradCN, stE);
@@ -303,11 +327,11 @@ public final class Rnn implements AutoCloseable {
         o.output("gradH0", g.gradH0, stE);
         o.output("gradC0", g.gradC0, stE);
         o.weightGrads(g.weightGrads, -1, -1);
+        o.outputBytes("workspace", ws.segment, ws.segment.byteSize());
         o.check();
     }
 
-    private Overlaps sequenceInputs(SequenceArgs a, RnnPlan plan) {
-        Overlaps o = new Overlaps(config);
+    private Overlaps sequenceInputs(Overlaps o, SequenceArgs a, RnnPlan plan) {
         o.input("input", a.input, plan.inputElements());
         o.input("h0", a.h0, plan.stateElements());
         o.input("c0", a.c0, plan.stateElements());
@@ -329,11 +353,35 @@ public final class Rnn implements AutoCloseable {
         } else {
             Checks.absent("cPrev", s.cPrev, config.cell());
         }
+        checkWeightsLive();
     }
 
-    private static void checkBytes(String name, MemorySegment seg, long bytes) {
+    /** The weights are the caller's memory: an arena closed after {@link #create} must not reach a backend. */
+    private void checkWeightsLive() {
+        checkOpen();
+        java.util.List<ParamId> ids = weights.ids();
+        for (int i = 0; i < ids.size(); i++) {
+            if (!weights.get(ids.get(i)).scope().isAlive()) {
+                throw new IllegalArgumentException("weights." + ids.get(i).name()
+                        + ": expected a live segment but its arena is closed");
+            }
+        }
+    }
+
+    /** Weight-gradient buffers are written: each must be writable, checked before anything is written. */
+    private static void checkWritable(String what, RnnParameters p) {
+        java.util.List<ParamId> ids = p.ids();
+        for (int i = 0; i < ids.size(); i++) {
+            if (p.get(ids.get(i)).isReadOnly()) {
+                throw new IllegalArgumentException(what + "." + ids.get(i).name()
+                        + ": expected a writable segment but it is read-only");
+            }
+        }
+    }
+
+    private static void checkBytes(String name, MemorySegment seg, long bytes, boolean written) {
         if (!seg.scope().isAlive()) throw new IllegalArgumentException(name + ": expected a live segment but its arena is closed");
-        if (seg.isReadOnly()) throw new IllegalArgumentException(name + ": expected a writable segment but it is read-only");
+        if (written && seg.isReadOnly()) throw new IllegalArgumentException(name + ": expected a writable segment but it is read-only");
         if (seg.byteSize() < bytes) {
             throw new IllegalArgumentException(name + ": expected at least " + bytes + " bytes but was " + seg.byteSize());
         }

@@ -34,6 +34,7 @@ public final class RnnParameters {
     /** A set whose every parameter is a fresh zeroed segment of {@code arena}. */
     public static RnnParameters allocate(RnnConfig config, Arena arena) {
         RnnParameters p = new RnnParameters(config);
+        if (arena == null) throw new IllegalArgumentException("arena: expected an Arena but was null");
         for (ParamId id : p.ids) {
             p.segments[p.index(id)] = arena.allocate(config.parameterSize(id) * config.dtype().bytes(), 64);
         }
@@ -97,13 +98,17 @@ public final class RnnParameters {
 
     /** Throws naming the first parameter that is not set (argument name {@code what}). */
     public void requireComplete(String what) {
-        for (ParamId id : ids) {
+        for (int i = 0; i < ids.size(); i++) {
+            ParamId id = ids.get(i);
             MemorySegment s = segments[index(id)];
+            long elements = config.parameterSize(id);
             if (s == null) {
                 throw new IllegalArgumentException(what + "." + id.name() + ": expected a segment of "
-                        + config.parameterSize(id) + " " + config.dtype().numpyName() + " elements but was not set");
+                        + elements + " " + config.dtype().numpyName() + " elements but was not set");
             }
-            Checks.tensor(what + "." + id.name(), s, config.parameterSize(id), config.dtype(), false);
+            if (!Checks.isValidTensor(s, elements, config.dtype(), false)) {
+                Checks.tensor(what + "." + id.name(), s, elements, config.dtype(), false); // throws with the reason
+            }
         }
     }
 

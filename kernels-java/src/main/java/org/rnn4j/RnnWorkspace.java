@@ -21,6 +21,8 @@ public final class RnnWorkspace implements AutoCloseable {
     int filledSeqLength = -1;
     int filledBatch = -1;
     final int[] filledLengths;
+    // The overlap checker of calls on this workspace, kept so that validation allocates nothing per call.
+    final Overlaps overlaps;
     boolean filledWithLengths;
 
     RnnWorkspace(Arena arena, MemorySegment segment, Rnn owner, Mode mode, int maxSeqLength, int maxBatch) {
@@ -31,6 +33,7 @@ public final class RnnWorkspace implements AutoCloseable {
         this.maxSeqLength = maxSeqLength;
         this.maxBatch = maxBatch;
         this.filledLengths = new int[maxBatch];
+        this.overlaps = new Overlaps(owner.config());
     }
 
     public Mode mode() {

@@ -1,0 +1,110 @@
+package org.rnn4j.tool;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.rnn4j.gradcheck.GradcheckCase;
+import org.rnn4j.gradcheck.GradcheckReport;
+import org.rnn4j.gradcheck.GradientChecker;
+import org.rnn4j.gradcheck.TensorCheck;
+import org.rnn4j.spi.RnnBackend;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gradcheck [--backend B] [--steps]}: the gradient checker over the standard suite. */
+@Command(name = "gradcheck",
+        mixinStandardHelpOptions = true,
+        description = {"Checks a backend's analytic gradients against central finite differences in float64 "
+                + "(eps 1e-6, atol 1e-5, rtol 1e-3, as torch.autograd.gradcheck) over the standard suite: every cell "
+                + "(LSTM, LSTM with peepholes, both GRU forms, RNN tanh/relu), single and stacked layers, "
+                + "bidirectional, variable lengths, batch-first, on random small shapes.",
+                "Prints one row per case (its worst tensor), the full table of each failing case, and last: "
+                        + "gradcheck: P passed, F failed. Exit status 0 only when all pass."})
+final class GradcheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--backend", paramLabel = "B", defaultValue = BackendChoice.DEFAULT,
+            description = "Backend to check (default: ${DEFAULT-VALUE}; system property rnn4j.backend).")
+    String backend;
+
+    @Option(names = "--steps",
+            description = "Also check the single-step API (stepForward/stepBackward) of every layer and direction "
+                    + "of every case.")
+    boolean steps;
+
+    /** Totals of a run; {@code worstRatio} is the largest |analytic-numeric|/allowed seen (NaN when none ran). */
+    record Outcome(int passed, int failed, double worstRatio) {
+        boolean ok() {
+            return failed == 0 && passed > 0;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        RnnBackend b = BackendChoice.resolve(spec, backend);
+        return run(spec.commandLine().getOut(), b, steps).ok() ? 0 : 1;
+    }
+
+    /** Runs the suite and prints the table and the summary line (last); shared with {@code demo}. */
+    static Outcome run(PrintWriter out, RnnBackend backend, boolean steps) {
+        GradientChecker checker = GradientChecker.defaults();
+        List<GradcheckCase> cases = GradcheckCase.standard();
+        out.println("gradient check of backend " + backend.name() + " (" + checker + ", float64): "
+                + cases.size() + " cases" + (steps ? " plus single steps" : ""));
+        out.println(String.format(Locale.ROOT, "  %-40s %-30s %10s %10s  %s", "case", "worst tensor", "abs error",
+                "allowed", "result"));
+        int passed = 0, failed = 0;
+        double worst = Double.NaN;
+        List<String> details = new ArrayList<>();
+        for (GradcheckCase c : cases) {
+            List<Row> rows = new ArrayList<>();
+            rows.add(check(backend, c, -1, -1, checker));
+            if (steps) {
+                for (int l = 0; l < c.config().layers(); l++) {
+                    for (int d = 0; d < c.config().directions(); d++) rows.add(check(backend, c, l, d, checker));
+                }
+            }
+            for (Row r : rows) {
+                out.println(r.line());
+                out.flush();
+                if (r.passed()) passed++; else failed++;
+                if (!Double.isNaN(r.ratio()) && (Double.isNaN(worst) || r.ratio() > worst)) worst = r.ratio();
+                if (!r.passed()) details.add(r.detail());
+            }
+        }
+        for (String d : details) out.print(d.endsWith("\n") ? d : d + "\n");
+        out.println("gradcheck: " + passed + " passed, " + failed + " failed");
+        out.flush();
+        return new Outcome(passed, failed, worst);
+    }
+
+    private record Row(String name, boolean passed, String tensor, double absError, double allowed, double ratio,
+                       String detail) {
+        String line() {
+            return String.format(Locale.ROOT, "  %-40s %-30s %10.2e %10.2e  %s", name, tensor, absError, allowed,
+                    passed ? "PASS" : "FAIL");
+        }
+    }
+
+    private static Row check(RnnBackend backend, GradcheckCase c, int layer, int dir, GradientChecker checker) {
+        String name = layer < 0 ? c.name() : c.name() + " step(l" + layer + ",d" + dir + ")";
+        try {
+            GradcheckReport r = layer < 0 ? checker.check(backend, c) : checker.checkStep(backend, c, layer, dir);
+            TensorCheck w = r.worst();
+            if (w == null) {
+                return new Row(name, false, "(no tensors)", Double.NaN, Double.NaN, Double.NaN,
+                        "gradcheck " + c + ": no tensors were checked\n");
+            }
+            return new Row(name, r.passed(), w.tensor(), w.absError(), w.allowed(), w.ratio(),
+                    "case " + c + ":\n" + r.toTable());
+        } catch (RuntimeException | AssertionError | LinkageError e) {
+            return new Row(name, false, "(error)", Double.NaN, Double.NaN, Double.NaN,
+                    "gradcheck " + c + " could not run: " + e + "\n");
+        }
+    }
+}

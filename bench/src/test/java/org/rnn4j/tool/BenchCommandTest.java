@@ -1,0 +1,103 @@
+package org.rnn4j.tool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.rnn4j.Cell;
+import org.rnn4j.DType;
+import org.rnn4j.GruVariant;
+import org.rnn4j.RnnConfig;
+import org.rnn4j.util.MiniJson;
+
+class BenchCommandTest {
+    private static final Pattern LINE = Pattern.compile("bench: backend=(\\w+) cell=(\\w+) mode=(\\w+) dtype=(f32|f64) "
+            + "T=(\\d+) N=(\\d+) I=(\\d+) H=(\\d+) threads=(\\d+) median_ms=(\\d+\\.\\d+) gflops=(\\d+\\.\\d+)");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fwd", "fwdbwd", "step"})
+    void tinyShapeOnTheReference(String mode) {
+        ToolRun run = ToolRun.of("bench", "--backend", "reference", "--cell", "gru", "--mode", mode,
+                "--shape", "3,2,4,5", "--warmup", "1", "--samples", "5");
+        assertEquals(0, run.exitCode(), run.toString());
+        Matcher m = LINE.matcher(run.lastLine());
+        assertTrue(m.matches(), "last line: " + run.lastLine());
+        assertEquals(List.of("reference", "gru", mode, "f32", "3", "2", "4", "5", "1"),
+                List.of(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), m.group(7), m.group(8),
+                        m.group(9)));
+        assertTrue(Double.parseDouble(m.group(10)) > 0, run.lastLine());
+        assertEquals(1, run.lines().stream().filter(l -> l.startsWith("bench:")).count(), run.out());
+        assertTrue(run.out().contains("median") && run.out().contains("min"), run.out());
+    }
+
+    @Test
+    void jsonAndThreadsFallback(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("out/result.json");
+        ToolRun run = ToolRun.of("bench", "--backend", "reference", "--cell", "lstm_peephole", "--mode", "fwdbwd",
+                "--shape", "2,3,2,3", "--dtype", "f64", "--layers", "2", "--bidirectional", "--threads", "4",
+                "--warmup", "0", "--samples", "6", "--json", json.toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("cannot use 4 threads") && run.err().contains("threads=1"), run.err());
+        Matcher m = LINE.matcher(run.lastLine());
+        assertTrue(m.matches(), run.lastLine());
+        assertEquals("1", m.group(9));
+        assertEquals("f64", m.group(4));
+
+        Map<String, Object> j = MiniJson.parseObject(Files.readString(json));
+        assertEquals("reference", j.get("backend"));
+        assertEquals("lstm_peephole", j.get("cell"));
+        assertEquals("fwdbwd", j.get("mode"));
+        assertEquals(1L, j.get("threads"));
+        assertEquals(2L, j.get("layers"));
+        assertEquals(Boolean.TRUE, j.get("bidirectional"));
+        assertEquals(6, ((List<?>) j.get("samples_ms")).size());
+        for (String k : List.of("median_ms", "min_ms", "gflops", "flops", "cpu_model", "jdk", "date", "T", "N", "I", "H")) {
+            assertTrue(j.containsKey(k), k);
+        }
+        // 3x forward: per layer and direction 2*T*N*(I_l+H)*G*H, I_0 = 2, I_1 = 2*3.
+        double fwd = 2 * (2.0 * 2 * 3 * (2 + 3) * 4 * 3) + 2 * (2.0 * 2 * 3 * (6 + 3) * 4 * 3);
+        assertEquals(3 * fwd, ((Number) j.get("flops")).doubleValue(), 1e-9);
+    }
+
+    @Test
+    void flopCount() {
+        RnnConfig lstm = RnnConfig.builder(Cell.lstm(), 10, 20).dtype(DType.F32).build();
+        assertEquals(2.0 * 5 * 3 * 30 * 4 * 20, BenchCommand.forwardFlops(lstm, 5, 3));
+        RnnConfig gru = RnnConfig.builder(Cell.gru(GruVariant.RESET_BEFORE), 10, 20).layers(2).bidirectional(true).build();
+        assertEquals(2 * 2.0 * 30 * 3 * 20 + 2 * 2.0 * 60 * 3 * 20, BenchCommand.forwardFlops(gru, 1, 1));
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        String[][] bad = {
+                {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3"},
+                {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,0,3,4"},
+                {"bench", "--backend", "reference", "--cell", "mgu", "--mode", "fwd", "--shape", "1,2,3,4"},
+                {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fast", "--shape", "1,2,3,4"},
+                {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4", "--samples", "4"},
+                {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4", "--dtype", "f16"},
+                {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4", "--threads", "0"},
+                {"bench", "--backend", "nope", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4"},
+                {"bench", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4"},
+        };
+        String[] expect = {"--shape", "--shape", "--cell", "--mode", "--samples", "--dtype", "--threads", "--backend",
+                "--backend"};
+        for (int i = 0; i < bad.length; i++) {
+            ToolRun run = ToolRun.of(bad[i]);
+            assertEquals(2, run.exitCode(), String.join(" ", bad[i]) + "\n" + run);
+            assertTrue(run.err().contains(expect[i]), String.join(" ", bad[i]) + "\n" + run.err());
+            assertTrue(run.err().contains("Usage: rnn4j bench"), run.err());
+            assertTrue(run.out().isEmpty(), run.out());
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.rnn4j.conform;
+
+import java.util.Locale;
+
+/**
+ * The outcome of one conformance case.
+ *
+ * @param name       the case's name from {@code cases.json} (or {@code case #k} when it has none)
+ * @param passed     whether the case ran and every compared array was within the threshold
+ * @param maxError   the largest {@code max|got − want| / max(1, max|want|)} over all compared arrays;
+ *                   {@code +Infinity} when a result held NaN or infinity; NaN when the case could not run
+ * @param worstArray the array with {@code maxError} (e.g. {@code grad_weight_hh_l0}), or the array a
+ *                   failure to run concerns (missing, wrong shape); null when none applies
+ * @param reason     why the case failed, null when it passed
+ */
+public record CaseResult(String name, boolean passed, double maxError, String worstArray, String reason) {
+
+    /** Whether the case ran to the comparison (it may still have failed the threshold). */
+    public boolean ran() {
+        return !Double.isNaN(maxError);
+    }
+
+    /** One line: name, PASS/FAIL, max error and worst array, and the reason of a failure. */
+    public String line() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-44s %s  max error %-8s", name, passed ? "PASS" : "FAIL",
+                Conformance.formatError(maxError)));
+        if (worstArray != null) sb.append("  (").append(worstArray).append(')');
+        if (reason != null) sb.append("  ").append(reason);
+        return sb.toString();
+    }
+}

@@ -1,0 +1,373 @@
+package org.rnn4j.conform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rnn4j.Activation;
+import org.rnn4j.Cell;
+import org.rnn4j.DType;
+import org.rnn4j.GradientArgs;
+import org.rnn4j.GruVariant;
+import org.rnn4j.Mode;
+import org.rnn4j.ParamId;
+import org.rnn4j.Rnn;
+import org.rnn4j.RnnConfig;
+import org.rnn4j.RnnParameters;
+import org.rnn4j.RnnWorkspace;
+import org.rnn4j.SequenceArgs;
+import org.rnn4j.npy.NpyArray;
+import org.rnn4j.npy.Npz;
+import org.rnn4j.reference.ReferenceBackend;
+
+/**
+ * The runner on case directories written here from the reference backend's own results (no bench resources
+ * needed): they must pass, and each kind of breakage must fail its case with the right reason.
+ */
+class ConformanceTest {
+    @TempDir
+    Path dir;
+
+    /** One case to generate: cell, sizes, and whether it has initial states and lengths. */
+    private record Gen(String name, Cell cell, int T, int N, int I, int H, int layers, boolean bidir,
+                       boolean states, int[] lengths, long seed) {}
+
+    private static final List<Gen> CASES = List.of(
+            new Gen("lstm_small", Cell.lstm(), 3, 2, 3, 4, 1, false, true, null, 1),
+            new Gen("gru_bidir_2layers_varlen", Cell.gru(GruVariant.LINEAR_BEFORE_RESET), 4, 3, 2, 3, 2, true, true,
+                    new int[] {2, 4, 1}, 2),
+            new Gen("peephole_no_states", Cell.lstmWithPeepholes(), 3, 2, 2, 3, 1, false, false, null, 3),
+            new Gen("rnn_relu", Cell.rnn(Activation.RELU), 2, 2, 3, 2, 1, true, true, null, 4));
+
+    @Test
+    void referenceResultsPassInBothDtypes() throws IOException {
+        writeAll(dir, CASES);
+        List<CaseResult> f64 = Conformance.run(dir, new ReferenceBackend(), DType.F64);
+        assertEquals(CASES.size(), f64.size());
+        for (CaseResult r : f64) {
+            assertTrue(r.passed(), r.line());
+            assertTrue(r.maxError() <= 1e-12, r.line());
+            assertNull(r.reason(), r.line());
+            assertNotNull(r.worstArray(), r.line());
+        }
+        List<CaseResult> f32 = Conformance.run(dir, new ReferenceBackend(), DType.F32);
+        for (CaseResult r : f32) {
+            assertTrue(r.passed(), r.line());
+            assertTrue(r.maxError() <= Conformance.F32_THRESHOLD, r.line());
+            assertTrue(r.maxError() > 0, "f32 should differ from the f64 wants: " + r.line());
+        }
+        Conformance.Summary s = Conformance.summarize(f64);
+        assertEquals(CASES.size(), s.passed());
+        assertEquals(0, s.failed());
+        assertTrue(s.ok());
+        assertTrue(s.line().matches("conform: 4 passed, 0 failed, max error \\d\\.\\de[-+]\\d\\d"), s.line());
+    }
+
+    @Test
+    void corruptedValueFailsNamingTheArray() throws IOException {
+        writeAll(dir, CASES);
+        corrupt("gru_bidir_2layers_varlen", "grad_weight_hh_l1_reverse", 5, 1e-6);
+        corrupt("lstm_small", "c_n", 0, 1e-3);
+        List<CaseResult> results = Conformance.run(dir, new ReferenceBackend(), DType.F64);
+
+        CaseResult gru = byName(results, "gru_bidir_2layers_varlen");
+        assertFalse(gru.passed());
+        assertEquals("grad_weight_hh_l1_reverse", gru.worstArray());
+        assertTrue(gru.maxError() > 1e-7 && gru.maxError() < 1e-5, gru.line());
+        assertTrue(gru.reason().contains("grad_weight_hh_l1_reverse"), gru.reason());
+        assertTrue(gru.reason().contains("element 5"), gru.reason());
+
+        CaseResult lstm = byName(results, "lstm_small");
+        assertFalse(lstm.passed());
+        assertEquals("c_n", lstm.worstArray());
+
+        assertTrue(byName(results, "peephole_no_states").passed());
+        assertTrue(byName(results, "rnn_relu").passed());
+        Conformance.Summary s = Conformance.summarize(results);
+        assertEquals(2, s.passed());
+        assertEquals(2, s.failed());
+        assertFalse(s.ok());
+    }
+
+    @Test
+    void f32ThresholdCatchesAnErrorAboveIt() throws IOException {
+        writeAll(dir, CASES.subList(0, 1));
+        corrupt("lstm_small", "output", 2, 5e-4);
+        CaseResult r = Conformance.run(dir, new ReferenceBackend(), DType.F32).get(0);
+        assertFalse(r.passed());
+        assertEquals("output", r.worstArray());
+        assertTrue(r.reason().contains("exceeds 1.0e-04"), r.reason());
+    }
+
+    @Test
+    void missingFileFailsThatCaseOnly() throws IOException {
+        writeAll(dir, CASES);
+        Files.delete(dir.resolve("lstm_small.npz"));
+        List<CaseResult> results = Conformance.run(dir, new ReferenceBackend(), DType.F64);
+        CaseResult r = byName(results, "lstm_small");
+        assertFalse(r.passed());
+        assertTrue(Double.isNaN(r.maxError()));
+        assertFalse(r.ran());
+        assertTrue(r.reason().contains("missing file lstm_small.npz"), r.reason());
+        assertEquals(3, results.stream().filter(CaseResult::passed).count());
+    }
+
+    @Test
+    void unknownCellFailsWithTheName() throws IOException {
+        writeAll(dir, CASES);
+        String json = Files.readString(dir.resolve("cases.json")).replace("\"cell\": \"rnn_relu\"", "\"cell\": \"mgu\"");
+        Files.writeString(dir.resolve("cases.json"), json);
+        List<CaseResult> results = Conformance.run(dir, new ReferenceBackend(), DType.F64);
+        CaseResult r = byName(results, "rnn_relu");
+        assertFalse(r.passed());
+        assertTrue(r.reason().contains("unknown cell 'mgu'"), r.reason());
+        assertEquals(3, results.stream().filter(CaseResult::passed).count());
+    }
+
+    @Test
+    void missingArrayFailsNamingIt() throws IOException {
+        writeAll(dir, CASES);
+        Path file = dir.resolve("lstm_small.npz");
+        Map<String, NpyArray> arrays = new LinkedHashMap<>(Npz.read(file));
+        arrays.remove("grad_input");
+        Npz.write(file, arrays, false);
+        CaseResult r = byName(Conformance.run(dir, new ReferenceBackend(), DType.F64), "lstm_small");
+        assertFalse(r.passed());
+        assertEquals("grad_input", r.worstArray());
+        assertTrue(r.reason().contains("missing array 'grad_input'"), r.reason());
+    }
+
+    @Test
+    void missingArrayIsFoundEvenWhenNotListed() throws IOException {
+        writeAll(dir, CASES);
+        // Remove the "arrays" list from cases.json so that only the runner's own requirements apply.
+        String json = Files.readString(dir.resolve("cases.json")).replaceAll("\"arrays\": \\[[^\\]]*\\], ", "");
+        Files.writeString(dir.resolve("cases.json"), json);
+        Path file = dir.resolve("peephole_no_states.npz");
+        Map<String, NpyArray> arrays = new LinkedHashMap<>(Npz.read(file));
+        arrays.remove("grad_weight_peephole_l0");
+        Npz.write(file, arrays, true);
+        List<CaseResult> results = Conformance.run(dir, new ReferenceBackend(), DType.F64);
+        CaseResult r = byName(results, "peephole_no_states");
+        assertFalse(r.passed());
+        assertEquals("grad_weight_peephole_l0", r.worstArray());
+        assertTrue(r.reason().contains("missing array 'grad_weight_peephole_l0'"), r.reason());
+        assertTrue(byName(results, "lstm_small").passed(), "the index without array lists still works");
+    }
+
+    @Test
+    void wrongShapeFailsNamingTheArray() throws IOException {
+        writeAll(dir, CASES);
+        Path file = dir.resolve("rnn_relu.npz");
+        Map<String, NpyArray> arrays = new LinkedHashMap<>(Npz.read(file));
+        double[] w = arrays.get("weight_ih_l0").toDoubleArray();
+        arrays.put("weight_ih_l0", NpyArray.of(w, 3, 2)); // [H=2, I=3] transposed
+        Npz.write(file, arrays, false);
+        CaseResult r = byName(Conformance.run(dir, new ReferenceBackend(), DType.F64), "rnn_relu");
+        assertFalse(r.passed());
+        assertEquals("weight_ih_l0", r.worstArray());
+        assertTrue(r.reason().contains("shape [3, 2]") && r.reason().contains("[2, 3]"), r.reason());
+    }
+
+    @Test
+    void unexpectedArrayFails() throws IOException {
+        writeAll(dir, CASES);
+        Path file = dir.resolve("lstm_small.npz");
+        Map<String, NpyArray> arrays = new LinkedHashMap<>(Npz.read(file));
+        arrays.put("grad_weight_ih_l1", arrays.get("grad_weight_ih_l0")); // a second layer the case does not have
+        Npz.write(file, arrays, false);
+        CaseResult r = byName(Conformance.run(dir, new ReferenceBackend(), DType.F64), "lstm_small");
+        assertFalse(r.passed());
+        assertEquals("grad_weight_ih_l1", r.worstArray());
+        assertTrue(r.reason().contains("unexpected array"), r.reason());
+    }
+
+    @Test
+    void lengthsDisagreeingWithTheIndexFail() throws IOException {
+        writeAll(dir, CASES);
+        Path file = dir.resolve("gru_bidir_2layers_varlen.npz");
+        Map<String, NpyArray> arrays = new LinkedHashMap<>(Npz.read(file));
+        arrays.put("lengths", NpyArray.of(new long[] {2, 3, 1}, 3));
+        Npz.write(file, arrays, false);
+        CaseResult r = byName(Conformance.run(dir, new ReferenceBackend(), DType.F64), "gru_bidir_2layers_varlen");
+        assertFalse(r.passed());
+        assertTrue(r.reason().contains("lengths disagree"), r.reason());
+    }
+
+    @Test
+    void notAnNpzFails() throws IOException {
+        writeAll(dir, CASES);
+        Files.writeString(dir.resolve("rnn_relu.npz"), "not a zip");
+        CaseResult r = byName(Conformance.run(dir, new ReferenceBackend(), DType.F64), "rnn_relu");
+        assertFalse(r.passed());
+        assertTrue(r.reason().startsWith("cannot read rnn_relu.npz"), r.reason());
+    }
+
+    @Test
+    void missingIndexIsAnIOException() {
+        IOException e = assertThrows(IOException.class,
+                () -> Conformance.run(dir, new ReferenceBackend(), DType.F64));
+        assertTrue(e.getMessage().contains("cases.json"), e.getMessage());
+    }
+
+    @Test
+    void nullArgumentsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> Conformance.run(null, new ReferenceBackend(), DType.F64));
+        assertThrows(IllegalArgumentException.class, () -> Conformance.run(dir, null, DType.F64));
+        assertThrows(IllegalArgumentException.class, () -> Conformance.run(dir, new ReferenceBackend(), null));
+    }
+
+    @Test
+    void runsInsideAZipFileSystem() throws IOException {
+        Path cases = dir.resolve("cases");
+        Files.createDirectories(cases);
+        writeAll(cases, CASES);
+        Path jar = dir.resolve("fixtures.jar");
+        try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+            try (var files = Files.list(cases)) {
+                for (Path p : files.sorted().toList()) {
+                    zip.putNextEntry(new ZipEntry("fixtures/mine/" + p.getFileName()));
+                    zip.write(Files.readAllBytes(p));
+                    zip.closeEntry();
+                }
+            }
+        }
+        try (FileSystem fs = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of())) {
+            List<CaseResult> results = Conformance.run(fs.getPath("/fixtures/mine"), new ReferenceBackend(), DType.F64);
+            assertEquals(CASES.size(), results.size());
+            for (CaseResult r : results) assertTrue(r.passed(), r.line());
+        }
+    }
+
+    @Test
+    void formatsErrors() {
+        assertEquals("3.2e-15", Conformance.formatError(3.2e-15));
+        assertEquals("1.0e-04", Conformance.formatError(1e-4));
+        assertEquals("inf", Conformance.formatError(Double.POSITIVE_INFINITY));
+        assertEquals("n/a", Conformance.formatError(Double.NaN));
+        assertEquals(1e-10, Conformance.threshold(DType.F64));
+        assertEquals(1e-4, Conformance.threshold(DType.F32));
+    }
+
+    // ---------------------------------------------------------------- generating cases
+
+    private static CaseResult byName(List<CaseResult> results, String name) {
+        return results.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Adds {@code delta} to element {@code index} of array {@code array} of case {@code name}. */
+    private void corrupt(String name, String array, int index, double delta) throws IOException {
+        Path file = dir.resolve(name + ".npz");
+        Map<String, NpyArray> arrays = new LinkedHashMap<>(Npz.read(file));
+        NpyArray a = arrays.get(array);
+        double[] v = a.toDoubleArray();
+        v[index] += delta;
+        arrays.put(array, NpyArray.of(v, a.shape()));
+        Npz.write(file, arrays, false);
+    }
+
+    /** Writes cases.json and one npz per case, with the reference backend's float64 results as the wants. */
+    private static void writeAll(Path into, List<Gen> cases) throws IOException {
+        StringBuilder json = new StringBuilder("{\"generator\": \"ConformanceTest\", \"cases\": [\n");
+        for (int k = 0; k < cases.size(); k++) {
+            Gen g = cases.get(k);
+            Map<String, NpyArray> arrays = generate(g);
+            Npz.write(into.resolve(g.name() + ".npz"), arrays, k % 2 == 1);
+            json.append(k == 0 ? "" : ",\n").append("{\"name\": \"").append(g.name()).append("\", \"cell\": \"")
+                    .append(g.cell().id()).append("\", \"T\": ").append(g.T()).append(", \"N\": ").append(g.N())
+                    .append(", \"I\": ").append(g.I()).append(", \"H\": ").append(g.H()).append(", \"layers\": ")
+                    .append(g.layers()).append(", \"bidirectional\": ").append(g.bidir())
+                    .append(", \"dtype\": \"float64\", \"layout\": \"time-major [T, N, C]\", ");
+            if (g.lengths() != null) {
+                json.append("\"lengths\": ").append(java.util.Arrays.toString(g.lengths())).append(", ");
+            }
+            json.append("\"arrays\": [");
+            List<String> names = new ArrayList<>(arrays.keySet());
+            for (int i = 0; i < names.size(); i++) json.append(i == 0 ? "" : ", ").append('"').append(names.get(i)).append('"');
+            json.append("], \"file\": \"").append(g.name()).append(".npz\"}");
+        }
+        json.append("\n]}\n");
+        Files.writeString(into.resolve("cases.json"), json, StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, NpyArray> generate(Gen g) {
+        RnnConfig cfg = RnnConfig.builder(g.cell(), g.I(), g.H()).layers(g.layers()).bidirectional(g.bidir())
+                .dtype(DType.F64).build();
+        SplittableRandom rnd = new SplittableRandom(g.seed());
+        int T = g.T(), N = g.N(), H = g.H(), rows = cfg.stateRows(), out = cfg.outputSize();
+        boolean lstm = g.cell().hasCellState();
+        Map<String, NpyArray> m = new LinkedHashMap<>();
+
+        double[] x = random(rnd, T * N * g.I(), 1);
+        m.put("input", NpyArray.of(x, T, N, g.I()));
+        double[] h0 = g.states() ? random(rnd, rows * N * H, 0.5) : null;
+        double[] c0 = g.states() && lstm ? random(rnd, rows * N * H, 0.5) : null;
+        if (h0 != null) m.put("h0", NpyArray.of(h0, rows, N, H));
+        if (c0 != null) m.put("c0", NpyArray.of(c0, rows, N, H));
+        if (g.lengths() != null) m.put("lengths", NpyArray.of(g.lengths().clone(), N));
+        RnnParameters w = RnnParameters.of(cfg);
+        for (ParamId id : cfg.parameterIds()) {
+            double[] v = random(rnd, (int) cfg.parameterSize(id), 1 / Math.sqrt(H));
+            w.set(id.name(), v);
+            m.put(id.name(), NpyArray.of(v, id.shape(cfg)));
+        }
+        double[] gy = random(rnd, T * N * out, 1);
+        double[] ghn = random(rnd, rows * N * H, 1);
+        double[] gcn = lstm ? random(rnd, rows * N * H, 1) : null;
+        m.put("grad_output", NpyArray.of(gy, T, N, out));
+        m.put("grad_h_n", NpyArray.of(ghn, rows, N, H));
+        if (lstm) m.put("grad_c_n", NpyArray.of(gcn, rows, N, H));
+
+        double[] y = new double[T * N * out], hn = new double[rows * N * H], cn = lstm ? new double[rows * N * H] : null;
+        double[] gx = new double[x.length], gh0 = new double[rows * N * H], gc0 = lstm ? new double[rows * N * H] : null;
+        RnnParameters gw = RnnParameters.of(cfg);
+        Map<ParamId, double[]> gwData = new LinkedHashMap<>();
+        for (ParamId id : cfg.parameterIds()) {
+            double[] v = new double[(int) cfg.parameterSize(id)];
+            gwData.put(id, v);
+            gw.set(id.name(), v);
+        }
+        try (Rnn rnn = Rnn.create(cfg, w, new ReferenceBackend());
+             RnnWorkspace ws = rnn.newWorkspace(Mode.TRAINING, T, N)) {
+            SequenceArgs a = new SequenceArgs().shape(T, N).input(x).output(y).h0(h0).c0(c0).hN(hn).cN(cn)
+                    .lengths(g.lengths());
+            rnn.forward(a, ws);
+            rnn.backward(a, new GradientArgs().gradOutput(gy).gradHN(ghn).gradCN(gcn).gradInput(gx)
+                    .gradH0(h0 != null ? gh0 : null).gradC0(c0 != null ? gc0 : null).weightGrads(gw), ws);
+        }
+        m.put("output", NpyArray.of(y, T, N, out));
+        m.put("h_n", NpyArray.of(hn, rows, N, H));
+        if (lstm) m.put("c_n", NpyArray.of(cn, rows, N, H));
+        m.put("grad_input", NpyArray.of(gx, T, N, g.I()));
+        if (h0 != null) m.put("grad_h0", NpyArray.of(gh0, rows, N, H));
+        if (c0 != null) m.put("grad_c0", NpyArray.of(gc0, rows, N, H));
+        for (var e : gwData.entrySet()) m.put("grad_" + e.getKey().name(), NpyArray.of(e.getValue(), e.getKey().shape(cfg)));
+        return m;
+    }
+
+    private static double[] random(SplittableRandom rnd, int n, double scale) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = scale * (2 * rnd.nextDouble() - 1);
+        return v;
+    }
+}

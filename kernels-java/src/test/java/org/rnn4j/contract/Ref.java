@@ -1,0 +1,393 @@
+package org.rnn4j.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.rnn4j.Activation;
+import org.rnn4j.Cell;
+import org.rnn4j.DType;
+import org.rnn4j.GradientArgs;
+import org.rnn4j.GruVariant;
+import org.rnn4j.Layout;
+import org.rnn4j.Mode;
+import org.rnn4j.ParamId;
+import org.rnn4j.Rnn;
+import org.rnn4j.RnnConfig;
+import org.rnn4j.RnnParameters;
+import org.rnn4j.RnnWorkspace;
+import org.rnn4j.SequenceArgs;
+
+/**
+ * Helpers for the behavioural contract tests: a network with float64 master weights that can be bound in
+ * either dtype and layout, a problem (input, states, upstream gradients) kept time-major in float64, and a
+ * runner that calls forward + backward through the public API on heap arrays and returns every result as
+ * time-major float64.
+ */
+final class Ref {
+    private Ref() {}
+
+    static RnnConfig config(Cell cell, int in, int hidden, int layers, boolean bidir, DType dt, Layout layout) {
+        return RnnConfig.builder(cell, in, hidden).layers(layers).bidirectional(bidir).dtype(dt).layout(layout).build();
+    }
+
+    /** Edge and odd shapes {T, N, I, H}. */
+    static final int[][] SHAPES = {{1, 1, 1, 1}, {1, 17, 1, 1}, {17, 1, 1, 1}, {3, 2, 17, 31}, {2, 3, 33, 17},
+            {2, 1, 31, 33}, {4, 3, 5, 6}};
+
+    static String shape(int[] s) {
+        return "T=" + s[0] + ",N=" + s[1] + ",I=" + s[2] + ",H=" + s[3];
+    }
+
+    // ---------------------------------------------------------------- data
+
+    static double[] random(Random r, long n, double scale) {
+        double[] a = new double[(int) n];
+        for (int i = 0; i < a.length; i++) a[i] = (2 * r.nextDouble() - 1) * scale;
+        return a;
+    }
+
+    static double[] roundToFloat(double[] a) {
+        if (a == null) return null;
+        double[] b = new double[a.length];
+        for (int i = 0; i < a.length; i++) b[i] = (float) a[i];
+        return b;
+    }
+
+    /** A heap segment of dtype {@code dt} holding {@code v} (rounded for float32). */
+    static MemorySegment seg(double[] v, DType dt) {
+        if (v == null) return null;
+        if (dt == DType.F64) return MemorySegment.ofArray(v.clone());
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+        return MemorySegment.ofArray(f);
+    }
+
+    static MemorySegment filled(long n, DType dt, double value) {
+        double[] v = new double[(int) n];
+        Arrays.fill(v, value);
+        return seg(v, dt);
+    }
+
+    static double[] read(MemorySegment s, DType dt) {
+        if (s == null) return null;
+        int n = (int) (s.byteSize() / dt.bytes());
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = dt == DType.F64 ? s.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i)
+                    : s.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
+        }
+        return v;
+    }
+
+    /** Time-major [T, N, C] to {@code layout}. */
+    static double[] toLayout(double[] tm, Layout layout, int T, int N, int C) {
+        if (tm == null || layout == Layout.TIME_MAJOR) return tm;
+        double[] out = new double[tm.length];
+        for (int t = 0; t < T; t++) {
+            for (int n = 0; n < N; n++) System.arraycopy(tm, (t * N + n) * C, out, (n * T + t) * C, C);
+        }
+        return out;
+    }
+
+    /** {@code layout} to time-major [T, N, C]. */
+    static double[] fromLayout(double[] v, Layout layout, int T, int N, int C) {
+        if (v == null || layout == Layout.TIME_MAJOR) return v;
+        double[] out = new double[v.length];
+        for (int t = 0; t < T; t++) {
+            for (int n = 0; n < N; n++) System.arraycopy(v, (n * T + t) * C, out, (t * N + n) * C, C);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- network
+
+    /** A configuration with float64 master weights. */
+    static final class Net {
+        final RnnConfig cfg;
+        final List<ParamId> ids;
+        final double[][] w;
+
+        Net(RnnConfig cfg, double[][] w) {
+            this.cfg = cfg;
+            this.ids = cfg.parameterIds();
+            this.w = w;
+        }
+
+        /** PyTorch's initialisation: U(-1/sqrt(H), 1/sqrt(H)) for every parameter. */
+        static Net random(RnnConfig cfg, long seed) {
+            Random r = new Random(seed);
+            List<ParamId> ids = cfg.parameterIds();
+            double[][] w = new double[ids.size()][];
+            double k = 1 / Math.sqrt(cfg.hiddenSize());
+            for (int i = 0; i < ids.size(); i++) w[i] = Ref.random(r, cfg.parameterSize(ids.get(i)), k);
+            return new Net(cfg, w);
+        }
+
+        /** The same weight values under another dtype/layout. */
+        Net as(DType dt, Layout layout) {
+            RnnConfig c = new RnnConfig(cfg.cell(), cfg.inputSize(), cfg.hiddenSize(), cfg.layers(),
+                    cfg.bidirectional(), dt, layout);
+            return new Net(c, w);
+        }
+
+        Net roundedToFloat() {
+            double[][] r = new double[w.length][];
+            for (int i = 0; i < w.length; i++) r[i] = roundToFloat(w[i]);
+            return new Net(cfg, r);
+        }
+
+        double[] get(String name) {
+            for (int i = 0; i < ids.size(); i++) if (ids.get(i).name().equals(name)) return w[i];
+            throw new IllegalArgumentException(name);
+        }
+
+        /** Fresh heap segments of the config's dtype holding the master values. */
+        RnnParameters params() {
+            RnnParameters p = RnnParameters.of(cfg);
+            for (int i = 0; i < ids.size(); i++) p.set(ids.get(i), seg(w[i], cfg.dtype()));
+            return p;
+        }
+
+        /** Weight-gradient buffers filled with {@code value}. */
+        RnnParameters gradBuffers(double value) {
+            RnnParameters p = RnnParameters.of(cfg);
+            for (ParamId id : ids) p.set(id, filled(cfg.parameterSize(id), cfg.dtype(), value));
+            return p;
+        }
+
+        /** Weight-gradient buffers holding {@code values} (one array per parameter). */
+        RnnParameters gradBuffers(double[][] values) {
+            RnnParameters p = RnnParameters.of(cfg);
+            for (int i = 0; i < ids.size(); i++) p.set(ids.get(i), seg(values[i], cfg.dtype()));
+            return p;
+        }
+
+        Rnn rnn() {
+            return Rnn.create(cfg, params(), "reference");
+        }
+
+        double[][] read(RnnParameters p) {
+            double[][] out = new double[ids.size()][];
+            for (int i = 0; i < ids.size(); i++) {
+                MemorySegment s = p.get(ids.get(i));
+                out[i] = Arrays.copyOf(Ref.read(s, cfg.dtype()), (int) cfg.parameterSize(ids.get(i)));
+            }
+            return out;
+        }
+
+        String paramName(int i) {
+            return ids.get(i).name();
+        }
+    }
+
+    // ---------------------------------------------------------------- problem and result
+
+    /** One call's data, time-major float64. Null arrays are not passed. */
+    static final class Problem {
+        int T;
+        int N;
+        int[] lengths;
+        double[] x;
+        double[] h0;
+        double[] c0;
+        double[] dy;
+        double[] dhN;
+        double[] dcN;
+
+        static Problem random(RnnConfig cfg, int T, int N, int[] lengths, long seed) {
+            Random r = new Random(seed);
+            Problem p = new Problem();
+            p.T = T;
+            p.N = N;
+            p.lengths = lengths;
+            long st = (long) cfg.stateRows() * N * cfg.hiddenSize();
+            p.x = Ref.random(r, (long) T * N * cfg.inputSize(), 1);
+            p.h0 = Ref.random(r, st, 0.5);
+            p.c0 = cfg.cell().hasCellState() ? Ref.random(r, st, 0.5) : null;
+            p.dy = Ref.random(r, (long) T * N * cfg.outputSize(), 1);
+            p.dhN = Ref.random(r, st, 1);
+            p.dcN = cfg.cell().hasCellState() ? Ref.random(r, st, 1) : null;
+            return p;
+        }
+
+        Problem copy() {
+            Problem p = new Problem();
+            p.T = T;
+            p.N = N;
+            p.lengths = lengths == null ? null : lengths.clone();
+            p.x = x;
+            p.h0 = h0;
+            p.c0 = c0;
+            p.dy = dy;
+            p.dhN = dhN;
+            p.dcN = dcN;
+            return p;
+        }
+
+        Problem roundedToFloat() {
+            Problem p = copy();
+            p.x = roundToFloat(x);
+            p.h0 = roundToFloat(h0);
+            p.c0 = roundToFloat(c0);
+            p.dy = roundToFloat(dy);
+            p.dhN = roundToFloat(dhN);
+            p.dcN = roundToFloat(dcN);
+            return p;
+        }
+
+        int length(int n) {
+            return lengths == null ? T : lengths[n];
+        }
+    }
+
+    /** What one forward + backward produced, time-major float64; null where not requested. */
+    static final class Result {
+        double[] y;
+        double[] hN;
+        double[] cN;
+        double[] dx;
+        double[] dh0;
+        double[] dc0;
+        double[][] dw;
+    }
+
+    /** Which outputs to request and what to pre-fill them with. */
+    static final class Want {
+        boolean hN = true;
+        boolean cN = true;
+        boolean backward = true;
+        boolean dx = true;
+        boolean dh0 = true;
+        boolean dc0 = true;
+        boolean dw = true;
+        boolean accumulate;
+        double fill = Double.NaN;
+        double[][] dwInitial; // pre-filled weight-gradient values; null: filled with `fill`
+
+        static Want all() {
+            return new Want();
+        }
+    }
+
+    static Result run(Rnn rnn, Problem p) {
+        return run(rnn, p, Want.all());
+    }
+
+    static Result run(Rnn rnn, Problem p, Want want) {
+        try (RnnWorkspace ws = rnn.newWorkspace(want.backward ? Mode.TRAINING : Mode.INFERENCE, p.T, p.N)) {
+            return run(rnn, p, want, ws);
+        }
+    }
+
+    /** Forward (training mode when backward is wanted) and backward through the public API. */
+    static Result run(Rnn rnn, Problem p, Want want, RnnWorkspace ws) {
+        RnnConfig c = rnn.config();
+        DType dt = c.dtype();
+        Layout lay = c.layout();
+        int T = p.T, N = p.N;
+        boolean lstm = c.cell().hasCellState();
+        long st = (long) c.stateRows() * N * c.hiddenSize();
+        MemorySegment y = filled((long) T * N * c.outputSize(), dt, want.fill);
+        MemorySegment hN = want.hN ? filled(st, dt, want.fill) : null;
+        MemorySegment cN = want.cN && lstm ? filled(st, dt, want.fill) : null;
+        SequenceArgs a = new SequenceArgs().shape(T, N)
+                .input(seg(toLayout(p.x, lay, T, N, c.inputSize()), dt))
+                .output(y).h0(seg(p.h0, dt)).hN(hN);
+        if (lstm) a.c0(seg(p.c0, dt)).cN(cN);
+        if (p.lengths != null) a.lengths(p.lengths);
+        rnn.forward(a, ws);
+        Result r = new Result();
+        r.y = fromLayout(read(y, dt), lay, T, N, c.outputSize());
+        r.hN = read(hN, dt);
+        r.cN = read(cN, dt);
+        if (!want.backward) return r;
+
+        Net shape = new Net(c, null);
+        MemorySegment dx = want.dx ? filled((long) T * N * c.inputSize(), dt, want.fill) : null;
+        MemorySegment dh0 = want.dh0 ? filled(st, dt, want.fill) : null;
+        MemorySegment dc0 = want.dc0 && lstm ? filled(st, dt, want.fill) : null;
+        RnnParameters dw = null;
+        if (want.dw) dw = want.dwInitial != null ? shape.gradBuffers(want.dwInitial) : shape.gradBuffers(want.fill);
+        GradientArgs g = new GradientArgs().gradOutput(seg(toLayout(p.dy, lay, T, N, c.outputSize()), dt))
+                .gradHN(seg(p.dhN, dt)).gradInput(dx).gradH0(dh0).weightGrads(dw).accumulate(want.accumulate);
+        if (lstm) g.gradCN(seg(p.dcN, dt)).gradC0(dc0);
+        rnn.backward(a, g, ws);
+        r.dx = fromLayout(read(dx, dt), lay, T, N, c.inputSize());
+        r.dh0 = read(dh0, dt);
+        r.dc0 = read(dc0, dt);
+        r.dw = dw == null ? null : shape.read(dw);
+        return r;
+    }
+
+    // ---------------------------------------------------------------- comparisons
+
+    /** Every field of both results (null on one side must be null on the other). */
+    static void assertClose(String what, Result want, Result got, double rtol, double atol) {
+        assertClose(what + " output", want.y, got.y, rtol, atol);
+        assertClose(what + " hN", want.hN, got.hN, rtol, atol);
+        assertClose(what + " cN", want.cN, got.cN, rtol, atol);
+        assertClose(what + " gradInput", want.dx, got.dx, rtol, atol);
+        assertClose(what + " gradH0", want.dh0, got.dh0, rtol, atol);
+        assertClose(what + " gradC0", want.dc0, got.dc0, rtol, atol);
+        if (want.dw == null || got.dw == null) {
+            assertEquals(want.dw == null, got.dw == null, what + " weight grads presence");
+            return;
+        }
+        for (int i = 0; i < want.dw.length; i++) {
+            assertClose(what + " weight grad #" + i, want.dw[i], got.dw[i], rtol, atol);
+        }
+    }
+
+    /** |got - want| <= rtol·|want| + atol per element. */
+    static void assertClose(String what, double[] want, double[] got, double rtol, double atol) {
+        if (want == null || got == null) {
+            assertEquals(want == null, got == null, what + " presence");
+            return;
+        }
+        assertEquals(want.length, got.length, what + " length");
+        for (int i = 0; i < want.length; i++) {
+            double e = want[i], a = got[i];
+            if (!(Math.abs(a - e) <= rtol * Math.abs(e) + atol)) {
+                fail(what + "[" + i + "]: expected " + e + " but was " + a + " (|diff| " + Math.abs(a - e) + ")");
+            }
+        }
+    }
+
+    /** Bitwise identical results. */
+    static void assertIdentical(String what, Result want, Result got) {
+        assertClose(what, want, got, 0, 0);
+        List<double[]> a = fields(want), b = fields(got);
+        for (int i = 0; i < a.size(); i++) {
+            if (!Arrays.equals(a.get(i), b.get(i))) fail(what + ": field " + i + " is not bitwise identical");
+        }
+    }
+
+    private static List<double[]> fields(Result r) {
+        List<double[]> l = new ArrayList<>(List.of(orEmpty(r.y), orEmpty(r.hN), orEmpty(r.cN), orEmpty(r.dx),
+                orEmpty(r.dh0), orEmpty(r.dc0)));
+        if (r.dw != null) l.addAll(List.of(r.dw));
+        return l;
+    }
+
+    private static double[] orEmpty(double[] a) {
+        return a == null ? new double[0] : a;
+    }
+
+    static List<Cell> cells() {
+        return Cell.all();
+    }
+
+    static Cell gru() {
+        return Cell.gru(GruVariant.LINEAR_BEFORE_RESET);
+    }
+
+    static Cell rnnTanh() {
+        return Cell.rnn(Activation.TANH);
+    }
+}

@@ -1,0 +1,143 @@
+package org.rnn4j.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.rnn4j.Cell;
+import org.rnn4j.DType;
+import org.rnn4j.Layout;
+import org.rnn4j.Rnn;
+import org.rnn4j.RnnConfig;
+
+/**
+ * (e) Per-sample lengths: outputs past a sample's length are exactly 0; h_n/c_n are the states at the last
+ * valid step (for the reverse direction, the state after it reached t = 0); a sample run alone with T = its
+ * length gives the same output, h_n, c_n and gradients as inside the padded batch, in both directions of
+ * bidirectional layers; the gradient w.r.t. the input past the length is exactly 0 (and the upstream gradient
+ * there is ignored); the weight gradients of the batch are the sum of those of the samples run alone.
+ */
+class VarlenContractTest {
+
+    /** Sample n of a time-major [T, N, C] array, first {@code len} steps: [len, 1, C]. */
+    static double[] sample(double[] tm, int N, int C, int n, int len) {
+        if (tm == null) return null;
+        double[] out = new double[len * C];
+        for (int t = 0; t < len; t++) System.arraycopy(tm, (t * N + n) * C, out, t * C, C);
+        return out;
+    }
+
+    /** Sample n of a [R, N, H] state array: [R, 1, H]. */
+    static double[] state(double[] s, int R, int N, int H, int n) {
+        if (s == null) return null;
+        double[] out = new double[R * H];
+        for (int r = 0; r < R; r++) System.arraycopy(s, (r * N + n) * H, out, r * H, H);
+        return out;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> varlen() {
+        List<DynamicTest> tests = new ArrayList<>();
+        long seed = 900;
+        int[][] lengthSets = {{3, 5, 1, 4}, {1, 1, 1, 1}, {5, 5, 5, 2}};
+        for (Cell cell : Cell.all()) {
+            for (Layout layout : Layout.values()) {
+                for (int[] lengths : lengthSets) {
+                    long sd = seed++;
+                    String name = cell.id() + " " + layout + " lengths " + java.util.Arrays.toString(lengths);
+                    tests.add(dynamicTest(name, () -> check(cell, layout, lengths, sd)));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    static void check(Cell cell, Layout layout, int[] lengths, long seed) {
+        int T = 5, N = lengths.length, H = 3, I = 2;
+        RnnConfig cfg = Ref.config(cell, I, H, 2, true, DType.F64, layout);
+        int L = cfg.layers(), D = cfg.directions(), R = L * D, O = cfg.outputSize();
+        boolean lstm = cell.hasCellState();
+        Ref.Net net = Ref.Net.random(cfg, seed);
+        Ref.Problem p = Ref.Problem.random(cfg, T, N, lengths, seed + 1);
+        try (Rnn rnn = net.rnn()) {
+            Ref.Result b = Ref.run(rnn, p); // outputs pre-filled with NaN
+
+            for (int n = 0; n < N; n++) {
+                int len = lengths[n];
+                for (int t = len; t < T; t++) {
+                    for (int k = 0; k < O; k++) {
+                        assertEquals(0.0, b.y[(t * N + n) * O + k], "output past length: t=" + t + " n=" + n);
+                    }
+                    for (int k = 0; k < I; k++) {
+                        assertEquals(0.0, b.dx[(t * N + n) * I + k], "gradInput past length: t=" + t + " n=" + n);
+                    }
+                }
+                // the top layer's h_n: forward direction at t = len-1, reverse direction at t = 0
+                int top = (L - 1) * D;
+                for (int j = 0; j < H; j++) {
+                    assertEquals(b.y[((len - 1) * N + n) * O + j], b.hN[(top * N + n) * H + j],
+                            "hN forward = output at len-1, n=" + n);
+                    assertEquals(b.y[(n) * O + H + j], b.hN[((top + 1) * N + n) * H + j],
+                            "hN reverse = output at t=0, n=" + n);
+                }
+
+                // the sample alone, T = its length
+                Ref.Problem q = new Ref.Problem();
+                q.T = len;
+                q.N = 1;
+                q.x = sample(p.x, N, I, n, len);
+                q.h0 = state(p.h0, R, N, H, n);
+                q.c0 = state(p.c0, R, N, H, n);
+                q.dy = sample(p.dy, N, O, n, len);
+                q.dhN = state(p.dhN, R, N, H, n);
+                q.dcN = state(p.dcN, R, N, H, n);
+                Ref.Result s = Ref.run(rnn, q);
+                String at = "sample " + n + " alone";
+                Ref.assertClose(at + " output", s.y, sample(b.y, N, O, n, len), 1e-13, 1e-14);
+                Ref.assertClose(at + " hN", s.hN, state(b.hN, R, N, H, n), 1e-13, 1e-14);
+                if (lstm) Ref.assertClose(at + " cN", s.cN, state(b.cN, R, N, H, n), 1e-13, 1e-14);
+                Ref.assertClose(at + " gradInput", s.dx, sample(b.dx, N, I, n, len), 1e-12, 1e-13);
+                Ref.assertClose(at + " gradH0", s.dh0, state(b.dh0, R, N, H, n), 1e-12, 1e-13);
+                if (lstm) Ref.assertClose(at + " gradC0", s.dc0, state(b.dc0, R, N, H, n), 1e-12, 1e-13);
+            }
+
+            // weight gradients: the batch's are the sum over samples run alone
+            double[][] sum = null;
+            for (int n = 0; n < N; n++) {
+                int len = lengths[n];
+                Ref.Problem q = new Ref.Problem();
+                q.T = len;
+                q.N = 1;
+                q.x = sample(p.x, N, I, n, len);
+                q.h0 = state(p.h0, R, N, H, n);
+                q.c0 = state(p.c0, R, N, H, n);
+                q.dy = sample(p.dy, N, O, n, len);
+                q.dhN = state(p.dhN, R, N, H, n);
+                q.dcN = state(p.dcN, R, N, H, n);
+                double[][] g = Ref.run(rnn, q).dw;
+                if (sum == null) sum = g;
+                else for (int i = 0; i < g.length; i++) for (int k = 0; k < g[i].length; k++) sum[i][k] += g[i][k];
+            }
+            for (int i = 0; i < sum.length; i++) {
+                Ref.assertClose("weight grad " + net.paramName(i) + " = sum over samples", sum[i], b.dw[i], 1e-12,
+                        1e-13);
+            }
+
+            // padding content (input and upstream gradient past each length) does not matter
+            Ref.Problem noisy = p.copy();
+            noisy.x = p.x.clone();
+            noisy.dy = p.dy.clone();
+            for (int n = 0; n < N; n++) {
+                for (int t = lengths[n]; t < T; t++) {
+                    for (int k = 0; k < I; k++) noisy.x[(t * N + n) * I + k] = 1e3 * (k + 1);
+                    for (int k = 0; k < O; k++) noisy.dy[(t * N + n) * O + k] = -7e2 * (k + 1);
+                }
+            }
+            Ref.assertIdentical("garbage in the padding", b, Ref.run(rnn, noisy));
+        }
+    }
+}

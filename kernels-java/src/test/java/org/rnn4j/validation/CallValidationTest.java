@@ -1,0 +1,429 @@
+package org.rnn4j.validation;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.Executable;
+import org.rnn4j.Mode;
+import org.rnn4j.Rnn;
+import org.rnn4j.RnnConfig;
+import org.rnn4j.RnnParameters;
+import org.rnn4j.RnnWorkspace;
+import org.rnn4j.SequenceArgs;
+
+/**
+ * The rules about the call itself rather than one tensor: null argument objects, T and N, per-sample lengths,
+ * the workspace (mode, capacity, owner, closed, filled by the matching forward), layer and direction of step
+ * calls, weights closed after the network was created and weight gradients of another network, missing a
+ * parameter, read-only or closed. Every setup of {@link Harness#setups()}; each rejected call must leave every
+ * buffer untouched.
+ */
+class CallValidationTest {
+
+    interface Case {
+        void run(Harness h) throws Throwable;
+    }
+
+    private static Stream<DynamicNode> forEachSetup(List<Harness.Setup> setups, String[] names, Case... cases) {
+        List<DynamicNode> out = new ArrayList<>();
+        for (Harness.Setup setup : setups) {
+            List<DynamicNode> tests = new ArrayList<>();
+            for (int i = 0; i < cases.length; i++) {
+                Case c = cases[i];
+                tests.add(dynamicTest(names[i], () -> {
+                    try (Harness h = setup.open()) {
+                        c.run(h);
+                    }
+                }));
+            }
+            out.add(DynamicContainer.dynamicContainer(setup.toString(), tests));
+        }
+        return out.stream();
+    }
+
+    private static Executable forward(Harness h, SequenceArgs a) {
+        return () -> h.rnn.forward(a, h.ws);
+    }
+
+    private static Executable backward(Harness h, SequenceArgs a) {
+        return () -> h.rnn.backward(a, h.grads(), h.ws);
+    }
+
+    // ---------------------------------------------------------------- shapes and lengths
+
+    @TestFactory
+    Stream<DynamicNode> shapes() {
+        return forEachSetup(Harness.setups(), new String[] {
+                "forward T=0", "forward T=-2", "forward N=0", "forward N=-1", "shape never set",
+                "backward T=0", "backward N=0", "stepForward batch=0", "stepBackward batch=-1"},
+                h -> h.expectIae(forward(h, h.args().shape(0, h.N)), "seqLength", ">= 1", "but was 0"),
+                h -> h.expectIae(forward(h, h.args().shape(-2, h.N)), "seqLength", ">= 1", "but was -2"),
+                h -> h.expectIae(forward(h, h.args().shape(h.T, 0)), "batch", ">= 1", "but was 0"),
+                h -> h.expectIae(forward(h, h.args().shape(h.T, -1)), "batch", ">= 1", "but was -1"),
+                h -> {
+                    SequenceArgs a = new SequenceArgs().input(h.get("input")).output(h.get("output"));
+                    h.expectIae(forward(h, a), "seqLength", ">= 1", "but was 0");
+                },
+                h -> {
+                    h.forward();
+                    h.expectIae(backward(h, h.args().shape(0, h.N)), "seqLength", ">= 1", "but was 0");
+                },
+                h -> {
+                    h.forward();
+                    h.expectIae(backward(h, h.args().shape(h.T, 0)), "batch", ">= 1", "but was 0");
+                },
+                h -> h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs().batch(0)), "batch",
+                        ">= 1", "but was 0"),
+                h -> {
+                    h.stepForward();
+                    h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs().batch(-1),
+                            h.stepGrads()), "batch", ">= 1", "but was -1");
+                });
+    }
+
+    private static int[] lengths(Harness h, int bad, int at) {
+        int[] l = new int[h.N];
+        java.util.Arrays.fill(l, h.T);
+        l[at] = bad;
+        return l;
+    }
+
+    @TestFactory
+    Stream<DynamicNode> lengths() {
+        Case[] cases = new Case[10];
+        String[] names = {"one entry too many", "one entry too few", "empty", "a zero", "a negative", "beyond T",
+                "far beyond T", "backward: beyond T", "backward: zero", "valid unsorted lengths accepted"};
+        cases[0] = h -> h.expectIae(forward(h, h.args().lengths(new int[h.N + 1])), "lengths",
+                "expected " + h.N + " entries (one per sample)", "but was " + (h.N + 1));
+        cases[1] = h -> {
+            if (h.N < 2) return;
+            h.expectIae(forward(h, h.args().lengths(new int[h.N - 1])), "lengths", "expected " + h.N + " entries",
+                    "but was " + (h.N - 1));
+        };
+        cases[2] = h -> h.expectIae(forward(h, h.args().lengths(new int[0])), "lengths",
+                "expected " + h.N + " entries", "but was 0");
+        cases[3] = h -> h.expectIae(forward(h, h.args().lengths(lengths(h, 0, h.N - 1))), "lengths[" + (h.N - 1) + "]",
+                "expected a value in 1.." + h.T, "but was 0");
+        cases[4] = h -> h.expectIae(forward(h, h.args().lengths(lengths(h, -3, 0))), "lengths[0]",
+                "expected a value in 1.." + h.T, "but was -3");
+        cases[5] = h -> h.expectIae(forward(h, h.args().lengths(lengths(h, h.T + 1, h.N / 2))),
+                "lengths[" + h.N / 2 + "]", "expected a value in 1.." + h.T, "but was " + (h.T + 1));
+        cases[6] = h -> h.expectIae(forward(h, h.args().lengths(lengths(h, Integer.MAX_VALUE, 0))), "lengths[0]",
+                "expected a value in 1.." + h.T, "but was " + Integer.MAX_VALUE);
+        cases[7] = h -> {
+            h.forward();
+            h.expectIae(backward(h, h.args().lengths(lengths(h, h.T + 1, 0))), "lengths[0]",
+                    "expected a value in 1.." + h.T, "but was " + (h.T + 1));
+        };
+        cases[8] = h -> {
+            h.forward();
+            h.expectIae(backward(h, h.args().lengths(lengths(h, 0, 0))), "lengths[0]", "but was 0");
+        };
+        cases[9] = h -> {
+            int[] l = new int[h.N];
+            for (int n = 0; n < h.N; n++) l[n] = 1 + (n * 7 + 3) % h.T;
+            h.lengths = l;
+            assertDoesNotThrow(h::forward);
+            assertDoesNotThrow(h::backward);
+        };
+        return forEachSetup(Harness.setups(), names, cases);
+    }
+
+    // ---------------------------------------------------------------- argument objects
+
+    @TestFactory
+    Stream<DynamicNode> nullArgumentObjects() {
+        return forEachSetup(Harness.twoSetups(), new String[] {"forward args", "forward workspace", "backward args",
+                "backward grads", "backward workspace", "stepForward step", "stepBackward step",
+                "stepBackward grads"},
+                h -> h.expectIae(() -> h.rnn.forward(null, h.ws), "args", "SequenceArgs", "but was null"),
+                h -> h.expectIae(() -> h.rnn.forward(h.args(), null), "workspace", "RnnWorkspace", "but was null"),
+                h -> {
+                    h.forward();
+                    h.expectIae(() -> h.rnn.backward(null, h.grads(), h.ws), "args", "SequenceArgs", "but was null");
+                },
+                h -> {
+                    h.forward();
+                    h.expectIae(() -> h.rnn.backward(h.args(), null, h.ws), "grads", "GradientArgs", "but was null");
+                },
+                h -> {
+                    h.forward();
+                    h.expectIae(() -> h.rnn.backward(h.args(), h.grads(), null), "workspace", "RnnWorkspace",
+                            "but was null");
+                },
+                h -> h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, null), "step", "StepArgs",
+                        "but was null"),
+                h -> {
+                    h.stepForward();
+                    h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, null, h.stepGrads()), "step",
+                            "StepArgs", "but was null");
+                },
+                h -> {
+                    h.stepForward();
+                    h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), null), "grads",
+                            "StepGradients", "but was null");
+                });
+    }
+
+    // ---------------------------------------------------------------- layer and direction of step calls
+
+    @TestFactory
+    Stream<DynamicNode> stepLayerAndDirection() {
+        return forEachSetup(Harness.setups(), new String[] {"layer -1", "layer L", "direction -1", "direction D",
+                "stepBackward layer L", "stepBackward direction D"},
+                h -> h.expectIae(() -> h.rnn.stepForward(-1, 0, h.stepArgs()), "layer",
+                        "expected a value in 0.." + (h.cfg.layers() - 1), "but was -1"),
+                h -> h.expectIae(() -> h.rnn.stepForward(h.cfg.layers(), 0, h.stepArgs()), "layer",
+                        "expected a value in 0.." + (h.cfg.layers() - 1), "but was " + h.cfg.layers()),
+                h -> h.expectIae(() -> h.rnn.stepForward(0, -1, h.stepArgs()), "direction",
+                        "expected a value in 0.." + (h.cfg.directions() - 1), "but was -1"),
+                h -> h.expectIae(() -> h.rnn.stepForward(0, h.cfg.directions(), h.stepArgs()), "direction",
+                        "expected a value in 0.." + (h.cfg.directions() - 1), "but was " + h.cfg.directions()),
+                h -> {
+                    h.stepForward();
+                    h.expectIae(() -> h.rnn.stepBackward(h.cfg.layers(), 0, h.stepArgs(), h.stepGrads()), "layer",
+                            "but was " + h.cfg.layers());
+                },
+                h -> {
+                    h.stepForward();
+                    h.expectIae(() -> h.rnn.stepBackward(0, h.cfg.directions(), h.stepArgs(), h.stepGrads()),
+                            "direction", "but was " + h.cfg.directions());
+                });
+    }
+
+    // ---------------------------------------------------------------- the workspace of sequence calls
+
+    @TestFactory
+    Stream<DynamicNode> workspaceUse() {
+        String[] names = {"backward with an INFERENCE workspace", "forward with T beyond capacity",
+                "forward with N beyond capacity", "backward with T beyond capacity", "workspace of another Rnn",
+                "workspace of another Rnn in backward", "closed workspace", "wrapped memory closed",
+                "backward before any training forward", "backward after an inference-only workspace was used",
+                "backward with a different T", "backward with a different N", "backward with lengths, forward without",
+                "backward without lengths, forward with", "backward with other lengths",
+                "lengths changed in place between forward and backward", "a rejected forward keeps the saved state",
+                "a later forward replaces the saved state"};
+        List<Case> cases = new ArrayList<>();
+        cases.add(h -> {
+            try (RnnWorkspace inf = h.rnn.newWorkspace(Mode.INFERENCE, h.T, h.N)) {
+                h.rnn.forward(h.args(), inf);
+                h.expectIae(() -> h.rnn.backward(h.args(), h.grads(), inf), "workspace",
+                        "expected a TRAINING workspace", "but was INFERENCE");
+            }
+        });
+        cases.add(h -> {
+            if (h.T < 2) return;
+            try (RnnWorkspace small = h.rnn.newWorkspace(Mode.TRAINING, h.T - 1, h.N)) {
+                h.expectIae(() -> h.rnn.forward(h.args(), small), "workspace",
+                        "expected room for T=" + h.T + ", N=" + h.N, "sized for T<=" + (h.T - 1) + ", N<=" + h.N);
+            }
+        });
+        cases.add(h -> {
+            if (h.N < 2) return;
+            try (RnnWorkspace small = h.rnn.newWorkspace(Mode.INFERENCE, h.T, h.N - 1)) {
+                h.expectIae(() -> h.rnn.forward(h.args(), small), "workspace",
+                        "expected room for T=" + h.T + ", N=" + h.N, "sized for T<=" + h.T + ", N<=" + (h.N - 1));
+            }
+        });
+        cases.add(h -> {
+            if (h.T < 2) return;
+            try (RnnWorkspace small = h.rnn.newWorkspace(Mode.TRAINING, h.T - 1, h.N)) {
+                h.rnn.forward(h.args().shape(h.T - 1, h.N), small);
+                h.expectIae(() -> h.rnn.backward(h.args(), h.grads(), small), "workspace",
+                        "expected room for T=" + h.T, "sized for T<=" + (h.T - 1));
+            }
+        });
+        cases.add(h -> {
+            try (Rnn other = Rnn.create(h.cfg, h.weights, "reference");
+                 RnnWorkspace ws = other.newWorkspace(Mode.TRAINING, h.T, h.N)) {
+                h.expectIae(() -> h.rnn.forward(h.args(), ws), "workspace", "expected a workspace made by this Rnn",
+                        "made by another");
+            }
+        });
+        cases.add(h -> {
+            try (Rnn other = Rnn.create(h.cfg, h.weights, "reference");
+                 RnnWorkspace ws = other.newWorkspace(Mode.TRAINING, h.T, h.N)) {
+                other.forward(h.args(), ws);
+                h.expectIae(() -> h.rnn.backward(h.args(), h.grads(), ws), "workspace",
+                        "expected a workspace made by this Rnn", "made by another");
+            }
+        });
+        cases.add(h -> {
+            RnnWorkspace ws = h.rnn.newWorkspace(Mode.TRAINING, h.T, h.N);
+            ws.close();
+            h.expectIae(() -> h.rnn.forward(h.args(), ws), "workspace", "expected an open workspace", "closed");
+        });
+        cases.add(h -> {
+            Arena a = Arena.ofConfined();
+            RnnWorkspace ws = h.rnn.wrapWorkspace(a.allocate(h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N)),
+                    Mode.TRAINING, h.T, h.N);
+            h.rnn.forward(h.args(), ws);
+            a.close();
+            h.expectIae(() -> h.rnn.forward(h.args(), ws), "workspace", "expected an open workspace", "closed");
+            h.expectIae(() -> h.rnn.backward(h.args(), h.grads(), ws), "workspace", "expected an open workspace",
+                    "closed");
+        });
+        cases.add(h -> h.expectIae(() -> h.backward(), "workspace",
+                "expected the saved state of a training forward with T=" + h.T + ", N=" + h.N,
+                "but it holds nothing"));
+        cases.add(h -> {
+            // the harness' workspace is TRAINING; an inference forward elsewhere does not fill it
+            try (RnnWorkspace inf = h.rnn.newWorkspace(Mode.INFERENCE, h.T, h.N)) {
+                h.rnn.forward(h.args(), inf);
+            }
+            h.expectIae(() -> h.backward(), "workspace", "holds nothing");
+        });
+        cases.add(h -> {
+            if (h.T < 2) return;
+            h.forward();
+            h.expectIae(() -> h.rnn.backward(h.args().shape(h.T - 1, h.N), h.grads(), h.ws), "workspace",
+                    "expected the saved state of a training forward with T=" + (h.T - 1) + ", N=" + h.N,
+                    "but it holds the forward of T=" + h.T + ", N=" + h.N);
+        });
+        cases.add(h -> {
+            if (h.N < 2) return;
+            h.forward();
+            h.expectIae(() -> h.rnn.backward(h.args().shape(h.T, h.N - 1), h.grads(), h.ws), "workspace",
+                    "with T=" + h.T + ", N=" + (h.N - 1), "but it holds the forward of T=" + h.T + ", N=" + h.N);
+        });
+        cases.add(h -> {
+            h.forward();
+            h.expectIae(() -> h.rnn.backward(h.args().lengths(lengths(h, h.T, 0)), h.grads(), h.ws), "workspace",
+                    "the same lengths", "without lengths");
+        });
+        cases.add(h -> {
+            h.lengths = lengths(h, 1, 0);
+            h.forward();
+            h.lengths = null;
+            h.expectIae(() -> h.backward(), "workspace", "expected the saved state", "with lengths");
+        });
+        cases.add(h -> {
+            if (h.T < 2) return;
+            h.lengths = lengths(h, 1, 0);
+            h.forward();
+            h.lengths = lengths(h, 2, 0);
+            h.expectIae(() -> h.backward(), "workspace", "the same lengths", "but it holds the forward");
+        });
+        cases.add(h -> {
+            if (h.T < 2) return;
+            h.lengths = lengths(h, 1, 0);
+            h.forward();
+            h.lengths[0] = 2; // same array object, changed in place
+            h.expectIae(() -> h.backward(), "workspace", "the same lengths", "but it holds the forward");
+        });
+        cases.add(h -> {
+            h.forward();
+            h.expectIae(forward(h, h.args().shape(0, h.N)), "seqLength", "but was 0");
+            assertDoesNotThrow(h::backward);
+        });
+        cases.add(h -> {
+            if (h.T < 2) return;
+            h.forward();
+            h.rnn.forward(h.args().shape(h.T - 1, h.N), h.ws);
+            h.expectIae(() -> h.backward(), "workspace", "holds the forward of T=" + (h.T - 1));
+            assertDoesNotThrow(() -> h.rnn.backward(h.args().shape(h.T - 1, h.N), h.grads(), h.ws));
+        });
+        return forEachSetup(Harness.setups(), names, cases.toArray(Case[]::new));
+    }
+
+    // ---------------------------------------------------------------- weights and weight gradients at call time
+
+    @TestFactory
+    Stream<DynamicNode> weightsAndWeightGradients() {
+        String[] names = {"weight closed after create: forward", "weight closed after create: stepForward",
+                "weight closed after create: weightsChanged", "weight grads of another config: backward",
+                "weight grads of another config: stepBackward", "weight grads missing a parameter",
+                "weight grad read-only: backward", "weight grad read-only: stepBackward",
+                "weight grad closed: backward", "weight grad closed: stepBackward",
+                "weight grads given with accumulate and without weight grads is fine"};
+        List<Case> cases = new ArrayList<>();
+        Consumer<Harness> closeOneWeight = h -> {
+            Arena a = Arena.ofShared();
+            var id = h.cfg.parameterIds().get(0);
+            var s = a.allocate(h.weights.get(id).byteSize(), 64);
+            s.copyFrom(h.weights.get(id));
+            h.weights.set(id, s);
+            a.close();
+        };
+        String firstWeight = "weights." + Harness.setups().get(0).cfg().parameterIds().get(0).name();
+        cases.add(h -> {
+            closeOneWeight.accept(h);
+            h.expectIae(h::forward, firstWeight, "expected a live segment", "closed");
+        });
+        cases.add(h -> {
+            closeOneWeight.accept(h);
+            h.expectIae(h::stepForward, firstWeight, "expected a live segment", "closed");
+        });
+        cases.add(h -> {
+            closeOneWeight.accept(h);
+            h.expectIae(h.rnn::weightsChanged, firstWeight, "expected a live segment", "closed");
+        });
+        cases.add(h -> {
+            h.forward();
+            RnnConfig other = otherConfig(h.cfg);
+            try (Arena a = Arena.ofConfined()) {
+                RnnParameters g = RnnParameters.allocate(other, a);
+                h.expectIae(() -> h.rnn.backward(h.args(), h.grads().weightGrads(g), h.ws), "weightGrads",
+                        "expected parameters of " + h.cfg, "but they were made for " + other);
+            }
+        });
+        cases.add(h -> {
+            h.stepForward();
+            RnnConfig other = otherConfig(h.cfg);
+            try (Arena a = Arena.ofConfined()) {
+                RnnParameters g = RnnParameters.allocate(other, a);
+                h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads().weightGrads(g)),
+                        "weightGrads", "expected parameters of " + h.cfg, "but they were made for " + other);
+            }
+        });
+        cases.add(h -> {
+            h.forward();
+            RnnParameters g = RnnParameters.of(h.cfg);
+            var ids = h.cfg.parameterIds();
+            for (int i = 0; i < ids.size() - 1; i++) g.set(ids.get(i), h.weightGrads.get(ids.get(i)));
+            var last = ids.get(ids.size() - 1);
+            h.expectIae(() -> h.rnn.backward(h.args(), h.grads().weightGrads(g), h.ws), "weightGrads." + last.name(),
+                    "expected a segment of " + h.cfg.parameterSize(last) + " " + h.dt.numpyName() + " elements",
+                    "but was not set");
+        });
+        for (String call : List.of("backward", "stepBackward")) {
+            cases.add(h -> {
+                TensorValidationTest.prepare(h, call);
+                var id = new org.rnn4j.ParamId(org.rnn4j.ParamKind.BIAS_HH, h.stepLayer, h.stepDir == 1);
+                h.weightGrads.set(id, h.weightGrads.get(id).asReadOnly());
+                h.expectIae(() -> TensorValidationTest.run(h, call), "weightGrads." + id.name(),
+                        "expected a writable segment", "read-only");
+            });
+        }
+        for (String call : List.of("backward", "stepBackward")) {
+            cases.add(h -> {
+                TensorValidationTest.prepare(h, call);
+                var id = new org.rnn4j.ParamId(org.rnn4j.ParamKind.WEIGHT_HH, h.stepLayer, h.stepDir == 1);
+                Arena a = Arena.ofConfined();
+                h.weightGrads.set(id, a.allocate(h.weightGrads.get(id).byteSize()));
+                a.close();
+                h.expectIae(() -> TensorValidationTest.run(h, call), "weightGrads." + id.name(),
+                        "expected a live segment", "closed");
+            });
+        }
+        cases.add(h -> {
+            h.forward();
+            assertDoesNotThrow(() -> h.rnn.backward(h.args(), h.grads().weightGrads(null).accumulate(true), h.ws));
+        });
+        return forEachSetup(Harness.twoSetups(), names, cases.toArray(Case[]::new));
+    }
+
+    /** The same network but for one detail (the hidden size). */
+    static RnnConfig otherConfig(RnnConfig c) {
+        return new RnnConfig(c.cell(), c.inputSize(), c.hiddenSize() + 1, c.layers(), c.bidirectional(), c.dtype(),
+                c.layout());
+    }
+}

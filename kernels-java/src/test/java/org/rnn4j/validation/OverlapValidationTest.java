@@ -1,0 +1,402 @@
+package org.rnn4j.validation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.Executable;
+import org.rnn4j.Mode;
+import org.rnn4j.ParamId;
+import org.rnn4j.ParamKind;
+import org.rnn4j.RnnParameters;
+import org.rnn4j.RnnWorkspace;
+
+/**
+ * Every output must be disjoint from every input and from every other output of the same call (backends write
+ * outputs while still reading inputs). Each case builds one buffer holding both tensors with a single shared
+ * element, or the very same segment for both, and expects an IllegalArgumentException naming both, with every
+ * buffer untouched. Touching-but-disjoint tensors and inputs that alias each other are accepted.
+ */
+class OverlapValidationTest {
+
+    /** Output-vs-input and output-vs-output pairs of the sequence and step calls, with the call that sees them. */
+    static final List<String[]> PAIRS = List.of(
+            new String[] {"forward", "output", "input"},
+            new String[] {"forward", "output", "h0"},
+            new String[] {"forward", "output", "c0"},
+            new String[] {"forward", "hN", "h0"},
+            new String[] {"forward", "hN", "input"},
+            new String[] {"forward", "cN", "c0"},
+            new String[] {"forward", "cN", "h0"},
+            new String[] {"forward", "output", "hN"},
+            new String[] {"forward", "output", "cN"},
+            new String[] {"forward", "hN", "cN"},
+            new String[] {"backward", "gradInput", "gradOutput"},
+            new String[] {"backward", "gradInput", "input"},
+            new String[] {"backward", "gradInput", "gradHN"},
+            new String[] {"backward", "gradH0", "gradHN"},
+            new String[] {"backward", "gradH0", "h0"},
+            new String[] {"backward", "gradC0", "gradCN"},
+            new String[] {"backward", "gradC0", "c0"},
+            new String[] {"backward", "gradH0", "gradOutput"},
+            new String[] {"backward", "gradInput", "gradH0"},
+            new String[] {"backward", "gradInput", "gradC0"},
+            new String[] {"backward", "gradH0", "gradC0"},
+            new String[] {"stepForward", "step.hNext", "step.hPrev"},
+            new String[] {"stepForward", "step.hNext", "step.input"},
+            new String[] {"stepForward", "step.cNext", "step.cPrev"},
+            new String[] {"stepForward", "step.cNext", "step.hPrev"},
+            new String[] {"stepForward", "step.hNext", "step.cNext"},
+            new String[] {"stepForward", "step.cache", "step.input"},
+            new String[] {"stepForward", "step.cache", "step.hPrev"},
+            new String[] {"stepForward", "step.cache", "step.hNext"},
+            new String[] {"stepForward", "step.cache", "step.cNext"},
+            new String[] {"stepBackward", "step.gradHPrev", "step.gradHNext"},
+            new String[] {"stepBackward", "step.gradHPrev", "step.hPrev"},
+            new String[] {"stepBackward", "step.gradInput", "step.input"},
+            new String[] {"stepBackward", "step.gradInput", "step.cache"},
+            new String[] {"stepBackward", "step.gradCPrev", "step.gradCNext"},
+            new String[] {"stepBackward", "step.gradCPrev", "step.cache"},
+            new String[] {"stepBackward", "step.gradHPrev", "step.gradCPrev"},
+            new String[] {"stepBackward", "step.gradInput", "step.gradHPrev"});
+
+    static void prepare(Harness h, String call) {
+        TensorValidationTest.prepare(h, call);
+    }
+
+    static Executable call(Harness h, String call) {
+        return () -> TensorValidationTest.run(h, call);
+    }
+
+    /** Puts {@code a} and {@code b} into one buffer, a first, sharing exactly one element (the last of a). */
+    static void overlapByOne(Harness h, String a, String b) {
+        MemorySegment sa = h.get(a), sb = h.get(b);
+        long unit = h.dt.bytes();
+        MemorySegment buf = h.sentinelBytes(sa.byteSize() + sb.byteSize() - unit);
+        MemorySegment na = buf.asSlice(0, sa.byteSize());
+        MemorySegment nb = buf.asSlice(sa.byteSize() - unit, sb.byteSize());
+        na.copyFrom(sa);
+        nb.copyFrom(sb);
+        h.put(a, na);
+        h.put(b, nb);
+    }
+
+    /** Gives {@code a} and {@code b} the very same segment, big enough for both. */
+    static void sameSegment(Harness h, String a, String b) {
+        MemorySegment buf = h.sentinelBytes(Math.max(h.get(a).byteSize(), h.get(b).byteSize()));
+        h.put(a, buf);
+        h.put(b, buf);
+    }
+
+    /** Puts {@code a} right after {@code b} in one buffer, touching but disjoint. */
+    static void adjacent(Harness h, String a, String b) {
+        MemorySegment sa = h.get(a), sb = h.get(b);
+        MemorySegment buf = h.sentinelBytes(sa.byteSize() + sb.byteSize());
+        MemorySegment nb = buf.asSlice(0, sb.byteSize());
+        MemorySegment na = buf.asSlice(sb.byteSize(), sa.byteSize());
+        nb.copyFrom(sb);
+        na.copyFrom(sa);
+        h.put(a, na);
+        h.put(b, nb);
+    }
+
+    static void expectOverlap(Harness h, Executable call, String a, String b) {
+        String x = Harness.argName(a), y = Harness.argName(b);
+        var before = h.snapshot();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        String m = e.getMessage();
+        assertTrue(m.startsWith(x + ": expected memory disjoint from " + y)
+                        || m.startsWith(y + ": expected memory disjoint from " + x),
+                () -> "message should name both '" + x + "' and '" + y + "': " + m);
+        assertTrue(m.contains(" but ") && m.contains("overlap"), () -> "message should say they overlap: " + m);
+        h.assertUntouched(before);
+    }
+
+    @TestFactory
+    Stream<DynamicNode> outputOverlappingAnInputOrAnotherOutput() {
+        List<DynamicNode> out = new ArrayList<>();
+        for (Harness.Setup setup : Harness.setups()) {
+            List<DynamicNode> tests = new ArrayList<>();
+            for (String[] p : PAIRS) {
+                String call = p[0], a = p[1], b = p[2];
+                boolean lstm = setup.cfg().cell().hasCellState();
+                if (!lstm && (Harness.CELL_STATE.contains(a) || Harness.CELL_STATE.contains(b))) continue;
+                String label = call + ": " + Harness.argName(a) + " / " + Harness.argName(b);
+                tests.add(dynamicTest(label + " (one element)", () -> {
+                    try (Harness h = setup.open()) {
+                        prepare(h, call);
+                        overlapByOne(h, a, b);
+                        expectOverlap(h, call(h, call), a, b);
+                    }
+                }));
+                tests.add(dynamicTest(label + " (one element, other order)", () -> {
+                    try (Harness h = setup.open()) {
+                        prepare(h, call);
+                        overlapByOne(h, b, a);
+                        expectOverlap(h, call(h, call), a, b);
+                    }
+                }));
+                tests.add(dynamicTest(label + " (same segment)", () -> {
+                    try (Harness h = setup.open()) {
+                        prepare(h, call);
+                        sameSegment(h, a, b);
+                        expectOverlap(h, call(h, call), a, b);
+                    }
+                }));
+            }
+            out.add(DynamicContainer.dynamicContainer(setup.toString(), tests));
+        }
+        return out.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicNode> touchingButDisjointIsAccepted() {
+        List<DynamicNode> out = new ArrayList<>();
+        for (Harness.Setup setup : Harness.twoSetups()) {
+            out.add(dynamicTest(setup.toString(), () -> {
+                try (Harness h = setup.open()) {
+                    for (String[] p : PAIRS) {
+                        if (h.has(p[1]) && h.has(p[2])) adjacent(h, p[1], p[2]);
+                    }
+                    assertDoesNotThrow(h::forward);
+                    assertDoesNotThrow(h::backward);
+                    assertDoesNotThrow(h::stepForward);
+                    assertDoesNotThrow(h::stepBackward);
+                }
+            }));
+        }
+        return out.stream();
+    }
+
+    /** Inputs are only read: they may share memory with each other. */
+    @TestFactory
+    Stream<DynamicNode> inputsMayAliasEachOther() {
+        List<DynamicNode> out = new ArrayList<>();
+        for (Harness.Setup setup : Harness.setups()) {
+            out.add(dynamicTest(setup.toString(), () -> {
+                try (Harness h = setup.open()) {
+                    h.forward();
+                    if (h.lstm) {
+                        h.put("c0", h.get("h0"));
+                        h.put("gradCN", h.get("gradHN"));
+                        h.put("step.cPrev", h.get("step.hPrev"));
+                        h.put("step.gradCNext", h.get("step.gradHNext"));
+                    }
+                    // gradHN reads the same memory as h0
+                    h.put("gradHN", h.get("h0"));
+                    assertDoesNotThrow(h::forward);
+                    assertDoesNotThrow(h::backward);
+                    assertDoesNotThrow(h::stepForward);
+                    assertDoesNotThrow(h::stepBackward);
+                }
+            }));
+        }
+        return out.stream();
+    }
+
+    // ---------------------------------------------------------------- weights and weight gradients
+
+    /** Replaces weight (or weight-gradient) {@code id} by a slice of a buffer that shares one element with tensor {@code key}. */
+    static void paramOverlapsTensor(Harness h, RnnParameters p, ParamId id, String key) {
+        MemorySegment w = p.get(id), t = h.get(key);
+        long unit = h.dt.bytes();
+        MemorySegment buf = h.sentinelBytes(w.byteSize() + t.byteSize() - unit);
+        MemorySegment nw = buf.asSlice(0, w.byteSize());
+        MemorySegment nt = buf.asSlice(w.byteSize() - unit, t.byteSize());
+        nw.copyFrom(w);
+        nt.copyFrom(t);
+        p.set(id, nw);
+        h.put(key, nt);
+    }
+
+    @TestFactory
+    Stream<DynamicNode> outputOverlappingAWeight() {
+        List<DynamicNode> out = new ArrayList<>();
+        for (Harness.Setup setup : Harness.setups()) {
+            List<DynamicNode> tests = new ArrayList<>();
+            for (String[] c : new String[][] {{"forward", "output"}, {"forward", "hN"}, {"backward", "gradInput"},
+                    {"backward", "gradH0"}, {"stepForward", "step.hNext"}, {"stepForward", "step.cache"},
+                    {"stepBackward", "step.gradInput"}, {"stepBackward", "step.gradHPrev"}}) {
+                for (ParamKind kind : new ParamKind[] {ParamKind.WEIGHT_IH, ParamKind.BIAS_HH}) {
+                    tests.add(dynamicTest(c[0] + ": " + Harness.argName(c[1]) + " / weights." + kind, () -> {
+                        try (Harness h = setup.open()) {
+                            prepare(h, c[0]);
+                            ParamId pid = new ParamId(kind, h.stepLayer, h.stepDir == 1);
+                            paramOverlapsTensor(h, h.weights, pid, c[1]);
+                            expectOverlap(h, call(h, c[0]), c[1], "weights." + pid.name());
+                        }
+                    }));
+                }
+            }
+            out.add(DynamicContainer.dynamicContainer(setup.toString(), tests));
+        }
+        return out.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicNode> weightGradientOverlapping() {
+        List<DynamicNode> out = new ArrayList<>();
+        for (Harness.Setup setup : Harness.setups()) {
+            List<DynamicNode> tests = new ArrayList<>();
+            for (String call : List.of("backward", "stepBackward")) {
+                String pre = call.equals("backward") ? "" : "step.";
+                // the same layer and direction the step call writes
+                tests.add(dynamicTest(call + ": weightGrads == weights (same RnnParameters)", () -> {
+                    try (Harness h = setup.open()) {
+                        prepare(h, call);
+                        var before = h.snapshot();
+                        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+                            if (call.equals("backward")) h.rnn.backward(h.args(), h.grads().weightGrads(h.weights), h.ws);
+                            else h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(),
+                                    h.stepGrads().weightGrads(h.weights));
+                        });
+                        String m = e.getMessage();
+                        assertTrue(m.startsWith("weightGrads.") && m.contains(": expected memory disjoint from weights.")
+                                && m.contains(" but the two overlap"), m);
+                        h.assertUntouched(before);
+                    }
+                }));
+                tests.add(dynamicTest(call + ": one weight gradient overlapping its weight", () -> {
+                    try (Harness h = setup.open()) {
+                        prepare(h, call);
+                        ParamId pid = new ParamId(ParamKind.WEIGHT_HH, h.stepLayer, h.stepDir == 1);
+                        h.weightGrads.set(pid, h.weights.get(pid));
+                        expectOverlap(h, call(h, call), "weightGrads." + pid.name(), "weights." + pid.name());
+                    }
+                }));
+                tests.add(dynamicTest(call + ": a weight gradient overlapping another weight", () -> {
+                    try (Harness h = setup.open()) {
+                        prepare(h, call);
+                        ParamId g = new ParamId(ParamKind.BIAS_IH, h.stepLayer, h.stepDir == 1);
+                        ParamId w = new ParamId(ParamKind.WEIGHT_HH, h.stepLayer, h.stepDir == 1);
+                        long bytes = h.weightGrads.get(g).byteSize();
+                        MemorySegment ww = h.weights.get(w);
+                        h.weightGrads.set(g, ww.asSlice(ww.byteSize() - h.dt.bytes()).reinterpret(bytes));
+                        expectOverlap(h, call(h, call), "weightGrads." + g.name(), "weights." + w.name());
+                    }
+                }));
+                tests.add(dynamicTest(call + ": two weight gradients overlapping", () -> {
+                    try (Harness h = setup.open()) {
+                        prepare(h, call);
+                        ParamId a = new ParamId(ParamKind.BIAS_IH, h.stepLayer, h.stepDir == 1);
+                        ParamId b = new ParamId(ParamKind.BIAS_HH, h.stepLayer, h.stepDir == 1);
+                        h.weightGrads.set(b, h.weightGrads.get(a));
+                        expectOverlap(h, call(h, call), "weightGrads." + a.name(), "weightGrads." + b.name());
+                    }
+                }));
+                for (String key : List.of(pre + "gradInput", pre + (call.equals("backward") ? "gradOutput" : "gradHNext"),
+                        pre + "input", pre + (call.equals("backward") ? "gradH0" : "gradHPrev"))) {
+                    tests.add(dynamicTest(call + ": a weight gradient overlapping " + Harness.argName(key), () -> {
+                        try (Harness h = setup.open()) {
+                            prepare(h, call);
+                            ParamId pid = new ParamId(ParamKind.WEIGHT_IH, h.stepLayer, h.stepDir == 1);
+                            paramOverlapsTensor(h, h.weightGrads, pid, key);
+                            expectOverlap(h, call(h, call), "weightGrads." + pid.name(), key);
+                        }
+                    }));
+                }
+            }
+            out.add(DynamicContainer.dynamicContainer(setup.toString(), tests));
+        }
+        return out.stream();
+    }
+
+    /** A step backward writes only its own layer's and direction's weight gradients: the others may overlap its outputs. */
+    @Test
+    void stepBackwardAcceptsOverlapWithGradientsItDoesNotWrite() {
+        try (Harness h = Harness.setups().get(1).open()) { // 2 layers, bidirectional: the step is layer 1, reverse
+            h.stepForward();
+            ParamId other = new ParamId(ParamKind.WEIGHT_IH, 0, false);
+            paramOverlapsTensor(h, h.weightGrads, other, "step.gradInput");
+            assertDoesNotThrow(h::stepBackward);
+        }
+    }
+
+    @Test
+    void stepBackwardLeavesTheGradientsOfOtherLayersUntouched() {
+        try (Harness h = Harness.setups().get(1).open()) {
+            h.stepForward();
+            List<byte[]> before = new ArrayList<>();
+            List<ParamId> others = h.cfg.parameterIds().stream()
+                    .filter(i -> i.layer() != h.stepLayer || i.direction() != h.stepDir).toList();
+            for (ParamId i : others) before.add(h.weightGrads.get(i).toArray(ValueLayout.JAVA_BYTE));
+            h.stepBackward();
+            for (int k = 0; k < others.size(); k++) {
+                assertArrayEquals(before.get(k), h.weightGrads.get(others.get(k)).toArray(ValueLayout.JAVA_BYTE),
+                        others.get(k).name());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the workspace
+
+    /** Runs {@code call} with a wrapped workspace that shares one element with tensor {@code key}. */
+    static void workspaceOverlapping(Harness h, String call, String key) {
+        long wsBytes = h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N);
+        MemorySegment t = h.get(key);
+        long unit = h.dt.bytes();
+        MemorySegment buf = h.sentinelBytes(wsBytes + t.byteSize() - unit);
+        RnnWorkspace ws = h.rnn.wrapWorkspace(buf.asSlice(0, wsBytes), Mode.TRAINING, h.T, h.N);
+        if (call.equals("backward")) h.rnn.forward(h.args(), ws); // key is a backward-only tensor
+        MemorySegment nt = buf.asSlice(wsBytes - unit, t.byteSize());
+        nt.copyFrom(t);
+        h.put(key, nt);
+        expectOverlap(h, call.equals("forward") ? () -> h.rnn.forward(h.args(), ws)
+                : () -> h.rnn.backward(h.args(), h.grads(), ws), key, "workspace");
+    }
+
+    @TestFactory
+    Stream<DynamicNode> workspaceOverlappingATensor() {
+        List<DynamicNode> out = new ArrayList<>();
+        for (Harness.Setup setup : Harness.setups()) {
+            List<DynamicNode> tests = new ArrayList<>();
+            for (String[] c : new String[][] {{"forward", "output"}, {"forward", "hN"}, {"forward", "input"},
+                    {"forward", "h0"}, {"backward", "gradInput"}, {"backward", "gradH0"},
+                    {"backward", "gradOutput"}, {"backward", "gradHN"}}) {
+                tests.add(dynamicTest(c[0] + ": workspace / " + c[1], () -> {
+                    try (Harness h = setup.open()) {
+                        workspaceOverlapping(h, c[0], c[1]);
+                    }
+                }));
+            }
+            tests.add(dynamicTest("forward: workspace / weights.weight_hh_l0", () -> {
+                try (Harness h = setup.open()) {
+                    long wsBytes = h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N);
+                    ParamId pid = new ParamId(ParamKind.WEIGHT_HH, 0, false);
+                    MemorySegment w = h.weights.get(pid);
+                    MemorySegment buf = h.sentinelBytes(wsBytes + w.byteSize());
+                    MemorySegment nw = buf.asSlice(wsBytes - h.dt.bytes(), w.byteSize());
+                    nw.copyFrom(w);
+                    h.weights.set(pid, nw);
+                    RnnWorkspace ws = h.rnn.wrapWorkspace(buf.asSlice(0, wsBytes), Mode.TRAINING, h.T, h.N);
+                    expectOverlap(h, () -> h.rnn.forward(h.args(), ws), "weights." + pid.name(), "workspace");
+                }
+            }));
+            tests.add(dynamicTest("backward: workspace / weightGrads.bias_ih_l0", () -> {
+                try (Harness h = setup.open()) {
+                    long wsBytes = h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N);
+                    ParamId pid = new ParamId(ParamKind.BIAS_IH, 0, false);
+                    MemorySegment buf = h.sentinelBytes(wsBytes);
+                    RnnWorkspace ws = h.rnn.wrapWorkspace(buf, Mode.TRAINING, h.T, h.N);
+                    h.rnn.forward(h.args(), ws);
+                    h.weightGrads.set(pid, buf.asSlice(wsBytes / 2, h.weightGrads.get(pid).byteSize()));
+                    expectOverlap(h, () -> h.rnn.backward(h.args(), h.grads(), ws), "weightGrads." + pid.name(),
+                            "workspace");
+                }
+            }));
+            out.add(DynamicContainer.dynamicContainer(setup.toString(), tests));
+        }
+        return out.stream();
+    }
+}

@@ -1,0 +1,344 @@
+package org.rnn4j.validation;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.Executable;
+import org.rnn4j.Activation;
+import org.rnn4j.BackendOptions;
+import org.rnn4j.Backends;
+import org.rnn4j.Cell;
+import org.rnn4j.DType;
+import org.rnn4j.GruVariant;
+import org.rnn4j.Layout;
+import org.rnn4j.Mode;
+import org.rnn4j.ParamId;
+import org.rnn4j.ParamKind;
+import org.rnn4j.Rnn;
+import org.rnn4j.RnnConfig;
+import org.rnn4j.RnnParameters;
+import org.rnn4j.RnnWorkspace;
+import org.rnn4j.reference.ReferenceBackend;
+import org.rnn4j.spi.RnnBackend;
+
+/**
+ * Validation before any call: {@link RnnConfig}, {@link RnnParameters#set} (unknown names, and for every
+ * parameter of every kind: null, too small, closed, wrong dtype), {@link Rnn#create} (null arguments, weights
+ * of another configuration, a missing or closed parameter, unknown or unavailable backends), workspace
+ * creation and wrapping, and {@link Backends#get}.
+ */
+class SetupValidationTest {
+
+    static final RnnConfig LSTM_F32 = Harness.config(Cell.lstm(), 3, 4, 1, false, DType.F32, Layout.TIME_MAJOR);
+    /** Every kind of parameter (peepholes), two layers, both directions, float64. */
+    static final RnnConfig PEEP_F64 = Harness.config(Cell.lstmWithPeepholes(), 3, 2, 2, true, DType.F64,
+            Layout.BATCH_FIRST);
+    static final RnnConfig GRU_F32 = Harness.config(Cell.gru(GruVariant.RESET_BEFORE), 2, 3, 2, true, DType.F32,
+            Layout.TIME_MAJOR);
+
+    static IllegalArgumentException iae(Executable call, String arg, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        Harness.assertMessage(e, arg, fragments);
+        return e;
+    }
+
+    static RnnParameters filled(RnnConfig cfg, Arena arena) {
+        return RnnParameters.allocate(cfg, arena);
+    }
+
+    // ---------------------------------------------------------------- RnnConfig and friends
+
+    @Test
+    void configRejectsNullsAndNonPositiveSizes() {
+        iae(() -> new RnnConfig(null, 1, 1, 1, false, DType.F32, Layout.TIME_MAJOR), "cell", "a Cell", "null");
+        iae(() -> new RnnConfig(Cell.lstm(), 1, 1, 1, false, null, Layout.TIME_MAJOR), "dtype", "F32 or F64", "null");
+        iae(() -> new RnnConfig(Cell.lstm(), 1, 1, 1, false, DType.F32, null), "layout", "TIME_MAJOR or BATCH_FIRST",
+                "null");
+        iae(() -> RnnConfig.builder(Cell.lstm(), 0, 4).build(), "inputSize", ">= 1", "but was 0");
+        iae(() -> RnnConfig.builder(Cell.lstm(), -5, 4).build(), "inputSize", ">= 1", "but was -5");
+        iae(() -> RnnConfig.builder(Cell.lstm(), 3, 0).build(), "hiddenSize", ">= 1", "but was 0");
+        iae(() -> RnnConfig.builder(Cell.lstm(), 3, 4).layers(0).build(), "layers", ">= 1", "but was 0");
+        iae(() -> RnnConfig.builder(Cell.lstm(), 3, 4).layers(-1).build(), "layers", ">= 1", "but was -1");
+        iae(() -> RnnConfig.builder(Cell.lstm(), 3, 1 << 16).bidirectional(true).build(), "hiddenSize/inputSize",
+                "<= " + Integer.MAX_VALUE, "but was " + 4L * 65536 * 2 * 65536);
+        iae(() -> RnnConfig.builder(Cell.lstm(), 1 << 30, 4).build(), "hiddenSize/inputSize", "but was "
+                + 16L * (1 << 30));
+        assertDoesNotThrow(() -> RnnConfig.builder(Cell.rnn(Activation.RELU), 1, 1).build());
+    }
+
+    @Test
+    void cellsAndDtypesByName() {
+        iae(() -> Cell.parse("lstm2"), "cell", "lstm, lstm_peephole, gru, gru_reset_before, rnn_tanh, rnn_relu",
+                "but was 'lstm2'");
+        iae(() -> Cell.parse(null), "cell", "but was 'null'");
+        iae(() -> Cell.gru(null), "variant", "GruVariant", "null");
+        iae(() -> Cell.rnn(null), "activation", "TANH or RELU", "null");
+        iae(() -> DType.parse("f16"), "dtype", "f32, float32, f64, float64", "but was 'f16'");
+        for (Cell c : Cell.all()) assertEquals(c, Cell.parse(c.id().toUpperCase().replace('_', '-')));
+    }
+
+    // ---------------------------------------------------------------- RnnParameters
+
+    @Test
+    void unknownParameterNames() {
+        try (Arena a = Arena.ofConfined()) {
+            RnnParameters p = RnnParameters.of(LSTM_F32);
+            MemorySegment s = a.allocate(4096);
+            String expected = "expected one of " + LSTM_F32.parameterIds();
+            for (String bad : new String[] {"weight", "weight_ih", "weight_ih_l", "weight_ih_lx", "weight_ih_l1",
+                    "weight_ih_l0_reverse", "weight_peephole_l0", "Weight_ih_l0", "weight_ih_l0 ", "", "bias_l0",
+                    "weight_ih_l-1"}) {
+                iae(() -> p.set(bad, s), "name", expected, "but was '" + bad + "'");
+            }
+            iae(() -> p.set((String) null, s), "name", expected, "but was 'null'");
+            iae(() -> p.set(new ParamId(ParamKind.WEIGHT_IH, 1, false), s), "id", expected, "but was weight_ih_l1");
+            iae(() -> p.set((ParamId) null, s), "id", expected, "but was null");
+            // peepholes exist only for the peephole LSTM; reverse weights only when bidirectional
+            assertDoesNotThrow(() -> RnnParameters.of(PEEP_F64).set("weight_peephole_l1_reverse", s));
+            iae(() -> RnnParameters.of(GRU_F32).set("weight_peephole_l0", s), "name", "but was 'weight_peephole_l0'");
+        }
+    }
+
+    /** Every parameter of every kind, layer and direction: null, one element short, closed, other dtype. */
+    @TestFactory
+    Stream<DynamicTest> everyParameterIsCheckedWhenSet() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (RnnConfig cfg : List.of(PEEP_F64, GRU_F32, LSTM_F32)) {
+            for (ParamId id : cfg.parameterIds()) {
+                String name = id.name();
+                long need = cfg.parameterSize(id);
+                DType dt = cfg.dtype();
+                tests.add(dynamicTest(cfg.cell().id() + "/" + dt + " " + name, () -> {
+                    RnnParameters p = RnnParameters.of(cfg);
+                    iae(() -> p.set(name, (MemorySegment) null), name,
+                            "expected a segment of " + need + " " + dt.numpyName() + " elements", "but was null");
+                    iae(() -> p.set(name, (float[]) null), name, "expected a float[]", "but was null");
+                    iae(() -> p.set(name, (double[]) null), name, "expected a double[]", "but was null");
+                    try (Arena a = Arena.ofConfined()) {
+                        iae(() -> p.set(name, a.allocate((need - 1) * dt.bytes())), name,
+                                "expected at least " + need + " " + dt.numpyName() + " elements",
+                                "(" + (need - 1) + " elements)");
+                        iae(() -> p.set(id, a.allocate((need - 1) * dt.bytes())), name, "expected at least " + need);
+                    }
+                    Arena closed = Arena.ofConfined();
+                    MemorySegment dead = closed.allocate(need * dt.bytes());
+                    closed.close();
+                    iae(() -> p.set(name, dead), name, "expected a live segment", "closed");
+                    if (dt == DType.F64) {
+                        iae(() -> p.set(name, new float[(int) (2 * need)]), name, "expected float64 data (double[])",
+                                "backed by float[]");
+                        assertDoesNotThrow(() -> p.set(name, new double[(int) need]));
+                    } else {
+                        iae(() -> p.set(name, new double[(int) need]), name, "expected float32 data (float[])",
+                                "backed by double[]");
+                        assertDoesNotThrow(() -> p.set(name, new float[(int) need]));
+                    }
+                    iae(() -> p.set(name, MemorySegment.ofArray(new int[(int) (2 * need)])), name,
+                            "backed by int[]", "dtype mismatch");
+                    // a rejected set leaves the previous value in place
+                    assertTrue(p.get(name) != null && p.get(name).byteSize() == need * dt.bytes());
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    @Test
+    void parameterSetsNeedAConfigAndAnArena() {
+        iae(() -> RnnParameters.of(null), "config", "RnnConfig", "but was null");
+        iae(() -> RnnParameters.allocate(null, Arena.global()), "config", "RnnConfig", "but was null");
+        iae(() -> RnnParameters.allocate(LSTM_F32, null), "arena", "Arena", "but was null");
+    }
+
+    // ---------------------------------------------------------------- Rnn.create
+
+    @Test
+    void createRejectsNullArguments() {
+        try (Arena a = Arena.ofConfined()) {
+            RnnParameters w = filled(LSTM_F32, a);
+            iae(() -> Rnn.create(null, w, "reference"), "config", "RnnConfig", "but was null");
+            iae(() -> Rnn.create(null, w, new ReferenceBackend()), "config", "RnnConfig", "but was null");
+            iae(() -> Rnn.create(LSTM_F32, null, "reference"), "weights", "RnnParameters", "but was null");
+            iae(() -> Rnn.create(LSTM_F32, null, new ReferenceBackend()), "weights", "RnnParameters", "but was null");
+            iae(() -> Rnn.create(LSTM_F32, w, (RnnBackend) null), "backend", "RnnBackend", "but was null");
+            iae(() -> Rnn.create(LSTM_F32, w, (String) null), "backend", "a backend name", "but was null");
+        }
+    }
+
+    /** Weights made for a configuration that differs in any single detail are rejected. */
+    @TestFactory
+    Stream<DynamicTest> createRejectsWeightsOfAnotherConfig() {
+        RnnConfig c = PEEP_F64;
+        List<RnnConfig> others = List.of(
+                new RnnConfig(Cell.lstm(), c.inputSize(), c.hiddenSize(), c.layers(), true, c.dtype(), c.layout()),
+                new RnnConfig(c.cell(), c.inputSize() + 1, c.hiddenSize(), c.layers(), true, c.dtype(), c.layout()),
+                new RnnConfig(c.cell(), c.inputSize(), c.hiddenSize() + 1, c.layers(), true, c.dtype(), c.layout()),
+                new RnnConfig(c.cell(), c.inputSize(), c.hiddenSize(), 1, true, c.dtype(), c.layout()),
+                new RnnConfig(c.cell(), c.inputSize(), c.hiddenSize(), c.layers(), false, c.dtype(), c.layout()),
+                new RnnConfig(c.cell(), c.inputSize(), c.hiddenSize(), c.layers(), true, DType.F32, c.layout()),
+                new RnnConfig(c.cell(), c.inputSize(), c.hiddenSize(), c.layers(), true, c.dtype(), Layout.TIME_MAJOR),
+                Harness.config(Cell.gru(GruVariant.LINEAR_BEFORE_RESET), 3, 2, 2, true, DType.F64, Layout.BATCH_FIRST),
+                Harness.config(Cell.gru(GruVariant.RESET_BEFORE), 3, 2, 2, true, DType.F64, Layout.BATCH_FIRST));
+        List<DynamicTest> tests = new ArrayList<>();
+        for (RnnConfig other : others) {
+            tests.add(dynamicTest(other.toString(), () -> {
+                try (Arena a = Arena.ofConfined()) {
+                    RnnParameters w = filled(other, a);
+                    iae(() -> Rnn.create(c, w, "reference"), "weights", "expected parameters of " + c,
+                            "but they were made for " + other);
+                    iae(() -> Rnn.create(c, w, new ReferenceBackend()), "weights", "expected parameters of " + c);
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
+    /** Each parameter left unset (and each one closed) is named. */
+    @TestFactory
+    Stream<DynamicTest> createRejectsAMissingOrClosedParameter() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (RnnConfig cfg : List.of(PEEP_F64, GRU_F32)) {
+            for (ParamId missing : cfg.parameterIds()) {
+                tests.add(dynamicTest(cfg.cell().id() + " without " + missing.name(), () -> {
+                    try (Arena a = Arena.ofConfined()) {
+                        RnnParameters full = filled(cfg, a);
+                        RnnParameters w = RnnParameters.of(cfg);
+                        for (ParamId id : cfg.parameterIds()) if (!id.equals(missing)) w.set(id, full.get(id));
+                        iae(() -> Rnn.create(cfg, w, "reference"), "weights." + missing.name(),
+                                "expected a segment of " + cfg.parameterSize(missing) + " " + cfg.dtype().numpyName()
+                                        + " elements", "but was not set");
+                    }
+                }));
+                tests.add(dynamicTest(cfg.cell().id() + " with " + missing.name() + " closed", () -> {
+                    try (Arena a = Arena.ofConfined()) {
+                        RnnParameters w = filled(cfg, a);
+                        Arena b = Arena.ofConfined();
+                        w.set(missing, b.allocate(w.get(missing).byteSize()));
+                        b.close();
+                        iae(() -> Rnn.create(cfg, w, "reference"), "weights." + missing.name(),
+                                "expected a live segment", "closed");
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    @Test
+    void createWithUnknownOrUnavailableBackend() {
+        try (Arena a = Arena.ofConfined()) {
+            RnnParameters w = filled(LSTM_F32, a);
+            iae(() -> Rnn.create(LSTM_F32, w, "nope"), "backend", "expected one of [reference, vector, native",
+                    "but was 'nope'");
+            iae(() -> Rnn.create(LSTM_F32, w, ""), "backend", "but was ''");
+            iae(() -> Rnn.create(LSTM_F32, w, "Reference"), "backend", "but was 'Reference'");
+            for (Backends.Info info : Backends.list()) {
+                if (info.available()) continue;
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> Rnn.create(LSTM_F32, w, info.name()));
+                assertEquals("backend '" + info.name() + "' is not available: " + info.reason(), e.getMessage());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- Backends
+
+    @Test
+    void backendsGet() {
+        iae(() -> Backends.get(null), "backend", "a backend name", "but was null");
+        iae(() -> Backends.get("cuda"), "backend", "expected one of [reference, vector, native", "but was 'cuda'");
+        iae(() -> Backends.get("reference", null), "options", "BackendOptions", "but was null");
+        iae(() -> BackendOptions.threads(-1), "threads", ">= 0", "but was -1");
+        iae(() -> Backends.get("reference", BackendOptions.threads(2)), "threads", "expected 0 or 1", "but was 2");
+        assertEquals("reference", Backends.get("reference", BackendOptions.threads(1)).name());
+
+        IllegalStateException vector = assertThrows(IllegalStateException.class, () -> Backends.get("vector"));
+        assertTrue(vector.getMessage().startsWith("backend 'vector' is not available: "), vector.getMessage());
+        String reason = vector.getMessage().substring("backend 'vector' is not available: ".length());
+        assertFalse(reason.isBlank(), "the reason must say why");
+        Backends.Info info = Backends.list().stream().filter(i -> i.name().equals("vector")).findFirst().orElseThrow();
+        assertEquals(info.reason(), reason);
+    }
+
+    @Test
+    void systemPropertyPicksTheBackend() {
+        String old = System.getProperty(Backends.PROPERTY);
+        try {
+            System.clearProperty(Backends.PROPERTY);
+            assertEquals("reference", Backends.fromSystemProperty("reference").name());
+            System.setProperty(Backends.PROPERTY, "nope");
+            iae(() -> Backends.fromSystemProperty("reference"), "backend", "but was 'nope'");
+            System.setProperty(Backends.PROPERTY, "vector");
+            assertThrows(IllegalStateException.class, () -> Backends.fromSystemProperty("reference"));
+        } finally {
+            if (old == null) System.clearProperty(Backends.PROPERTY);
+            else System.setProperty(Backends.PROPERTY, old);
+        }
+    }
+
+    // ---------------------------------------------------------------- workspaces
+
+    @Test
+    void workspaceCreation() {
+        try (Arena a = Arena.ofConfined(); Rnn rnn = Rnn.create(LSTM_F32, filled(LSTM_F32, a), "reference")) {
+            iae(() -> rnn.newWorkspace(null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
+            iae(() -> rnn.workspaceBytes(null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
+            iae(() -> rnn.newWorkspace(Mode.TRAINING, 0, 2), "maxSeqLength", ">= 1", "but was 0");
+            iae(() -> rnn.newWorkspace(Mode.INFERENCE, 4, -1), "maxBatch", ">= 1", "but was -1");
+            iae(() -> rnn.workspaceBytes(Mode.TRAINING, -3, 2), "maxSeqLength", ">= 1", "but was -3");
+            iae(() -> rnn.workspaceBytes(Mode.TRAINING, 3, 0), "maxBatch", ">= 1", "but was 0");
+            iae(() -> rnn.stepCacheBytes(0), "batch", ">= 1", "but was 0");
+
+            long need = rnn.workspaceBytes(Mode.TRAINING, 4, 2);
+            iae(() -> rnn.wrapWorkspace(null, Mode.TRAINING, 4, 2), "memory", "a segment of " + need + " bytes",
+                    "but was null");
+            MemorySegment tooSmall = a.allocate(need - 1);
+            iae(() -> rnn.wrapWorkspace(tooSmall, Mode.TRAINING, 4, 2), "memory", "expected at least " + need + " bytes",
+                    "but was " + (need - 1));
+            MemorySegment ok = a.allocate(need);
+            iae(() -> rnn.wrapWorkspace(ok.asReadOnly(), Mode.TRAINING, 4, 2), "memory", "expected a writable segment",
+                    "read-only");
+            Arena b = Arena.ofConfined();
+            MemorySegment dead = b.allocate(need);
+            b.close();
+            iae(() -> rnn.wrapWorkspace(dead, Mode.TRAINING, 4, 2), "memory", "expected a live segment", "closed");
+            iae(() -> rnn.wrapWorkspace(ok, null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
+            iae(() -> rnn.wrapWorkspace(ok, Mode.TRAINING, 0, 2), "maxSeqLength", ">= 1", "but was 0");
+            try (RnnWorkspace ws = rnn.wrapWorkspace(ok, Mode.TRAINING, 4, 2)) {
+                assertEquals(Mode.TRAINING, ws.mode());
+                assertEquals(4, ws.maxSeqLength());
+                assertEquals(2, ws.maxBatch());
+            }
+            assertTrue(ok.scope().isAlive(), "closing a wrapped workspace leaves the caller's memory alone");
+        }
+    }
+
+    /** Workspace sizes are non-decreasing in T and N (a workspace for a plan fits every smaller call). */
+    @Test
+    void workspaceBytesAreMonotonic() {
+        try (Arena a = Arena.ofConfined(); Rnn rnn = Rnn.create(PEEP_F64, filled(PEEP_F64, a), "reference")) {
+            for (Mode m : Mode.values()) {
+                for (int t = 1; t <= 6; t++) {
+                    for (int n = 1; n <= 6; n++) {
+                        long b = rnn.workspaceBytes(m, t, n);
+                        assertTrue(b >= 0);
+                        assertTrue(rnn.workspaceBytes(m, t + 1, n) >= b);
+                        assertTrue(rnn.workspaceBytes(m, t, n + 1) >= b);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package org.rnn4j.validation;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.rnn4j.DType;
+
+/**
+ * The per-tensor rules, for every tensor of every call (forward, backward, stepForward, stepBackward) on a
+ * spread of cells, dtypes, layouts and depths: a required tensor that is null, a segment one element too small,
+ * a closed segment, a read-only output, a heap segment of the other dtype, and a cell-state tensor given to a
+ * cell without cell state. Each rejected call must throw IllegalArgumentException naming the argument, what was
+ * expected and what was given, and leave every buffer (outputs, weights, weight gradients, workspace, cache)
+ * byte-for-byte untouched.
+ */
+class TensorValidationTest {
+
+    /** Which tensors each call validates, in the order the call checks them. */
+    static final Map<String, List<String>> CALLS = new LinkedHashMap<>();
+    /** Which of those the call writes. */
+    static final Map<String, List<String>> WRITES = new LinkedHashMap<>();
+    /** Which of those are required (null rejected). */
+    static final Map<String, List<String>> REQUIRED = new LinkedHashMap<>();
+
+    static {
+        CALLS.put("forward", List.of("input", "h0", "c0", "output", "hN", "cN"));
+        CALLS.put("backward", List.of("input", "h0", "c0", "gradOutput", "gradHN", "gradCN", "gradInput", "gradH0",
+                "gradC0"));
+        CALLS.put("stepForward", List.of("step.input", "step.hPrev", "step.cPrev", "step.hNext", "step.cNext",
+                "step.cache"));
+        CALLS.put("stepBackward", List.of("step.input", "step.hPrev", "step.cPrev", "step.cache", "step.gradHNext",
+                "step.gradCNext", "step.gradInput", "step.gradHPrev", "step.gradCPrev"));
+        WRITES.put("forward", List.of("output", "hN", "cN"));
+        WRITES.put("backward", List.of("gradInput", "gradH0", "gradC0"));
+        WRITES.put("stepForward", List.of("step.hNext", "step.cNext", "step.cache"));
+        WRITES.put("stepBackward", List.of("step.gradInput", "step.gradHPrev", "step.gradCPrev"));
+        REQUIRED.put("forward", List.of("input", "output"));
+        REQUIRED.put("backward", List.of("input"));
+        REQUIRED.put("stepForward", List.of("step.input", "step.hNext"));
+        REQUIRED.put("stepBackward", List.of("step.input", "step.cache"));
+    }
+
+    static void prepare(Harness h, String call) {
+        if (call.equals("backward")) h.forward();
+        if (call.equals("stepBackward")) h.stepForward();
+    }
+
+    static void run(Harness h, String call) {
+        switch (call) {
+            case "forward" -> h.forward();
+            case "backward" -> h.backward();
+            case "stepForward" -> h.stepForward();
+            case "stepBackward" -> h.stepBackward();
+            default -> throw new IllegalArgumentException(call);
+        }
+    }
+
+    /** One dynamic test per setup, call and key (of the keys {@code keys} selects for that call). */
+    private static Stream<DynamicNode> each(Map<String, List<String>> keys, boolean nonLstmOnly,
+                                            BiConsumer<Harness, String> replaceAndExpect, String ruleName) {
+        List<DynamicNode> setups = new ArrayList<>();
+        for (Harness.Setup setup : Harness.setups()) {
+            boolean lstm = setup.cfg().cell().hasCellState();
+            if (nonLstmOnly && lstm) continue;
+            List<DynamicNode> tests = new ArrayList<>();
+            for (var e : keys.entrySet()) {
+                String call = e.getKey();
+                for (String key : e.getValue()) {
+                    boolean cellState = Harness.CELL_STATE.contains(key);
+                    if (cellState && !lstm && !nonLstmOnly) continue;
+                    if (nonLstmOnly && !cellState) continue;
+                    tests.add(dynamicTest(call + "(" + Harness.argName(key) + ")", () -> {
+                        try (Harness h = setup.open()) {
+                            prepare(h, call);
+                            replaceAndExpect.accept(h, key + "@" + call);
+                        }
+                    }));
+                }
+            }
+            setups.add(DynamicContainer.dynamicContainer(ruleName + " " + setup, tests));
+        }
+        return setups.stream();
+    }
+
+    private static String key(String keyAtCall) {
+        return keyAtCall.substring(0, keyAtCall.indexOf('@'));
+    }
+
+    private static String call(String keyAtCall) {
+        return keyAtCall.substring(keyAtCall.indexOf('@') + 1);
+    }
+
+    private static void expect(Harness h, String keyAtCall, String... fragments) {
+        String key = key(keyAtCall);
+        h.expectIae(() -> run(h, call(keyAtCall)), Harness.argName(key), fragments);
+    }
+
+    @TestFactory
+    Stream<DynamicNode> requiredTensorIsNull() {
+        return each(REQUIRED, false, (h, kc) -> {
+            String key = key(kc);
+            long need = h.size(key);
+            h.put(key, null);
+            if (key.equals("step.cache")) {
+                expect(h, kc, "expected the cache filled by stepForward (" + need + " bytes)", "but was null");
+            } else {
+                expect(h, kc, "expected a segment of " + need + " " + h.dt.numpyName() + " elements", "but was null");
+            }
+        }, "null");
+    }
+
+    @TestFactory
+    Stream<DynamicNode> segmentOneElementTooSmall() {
+        return each(CALLS, false, (h, kc) -> {
+            String key = key(kc);
+            long need = h.size(key);
+            if (key.equals("step.cache")) {
+                h.put(key, h.sentinelBytes(need - 1));
+                expect(h, kc, "expected at least " + need + " bytes", "but was " + (need - 1));
+            } else {
+                h.put(key, h.sentinel(need - 1));
+                expect(h, kc, "expected at least " + need + " " + h.dt.numpyName() + " elements",
+                        "but the segment has " + (need - 1) * h.dt.bytes() + " bytes (" + (need - 1) + " elements)");
+            }
+        }, "too small");
+    }
+
+    @TestFactory
+    Stream<DynamicNode> segmentOfClosedArena() {
+        return each(CALLS, false, (h, kc) -> {
+            String key = key(kc);
+            h.put(key, h.closed(h.get(key).byteSize()));
+            expect(h, kc, "expected a live segment", "closed");
+        }, "closed");
+    }
+
+    @TestFactory
+    Stream<DynamicNode> readOnlyOutput() {
+        return each(WRITES, false, (h, kc) -> {
+            String key = key(kc);
+            h.put(key, h.get(key).asReadOnly());
+            expect(h, kc, "expected a writable segment", "read-only");
+        }, "read-only");
+    }
+
+    @TestFactory
+    Stream<DynamicNode> heapArrayOfTheOtherDtype() {
+        Map<String, List<String>> keys = new LinkedHashMap<>();
+        CALLS.forEach((call, list) -> keys.put(call, list.stream().filter(k -> !k.equals("step.cache")).toList()));
+        return each(keys, false, (h, kc) -> {
+            String key = key(kc);
+            h.put(key, h.wrongDtype(h.size(key)));
+            boolean f32 = h.dt == DType.F32;
+            expect(h, kc, "expected " + h.dt.numpyName() + " data (" + (f32 ? "float[]" : "double[]") + ")",
+                    "backed by " + (f32 ? "double[]" : "float[]"), "dtype mismatch");
+        }, "dtype");
+    }
+
+    @TestFactory
+    Stream<DynamicNode> cellStateForCellWithoutOne() {
+        return each(CALLS, true, (h, kc) -> {
+            String key = key(kc);
+            long elems = h.size(key.startsWith("step.") ? "step.hPrev" : "hN");
+            h.put(key, h.sentinel(elems));
+            expect(h, kc, "expected null because " + h.cfg.cell().id() + " has no cell state",
+                    "a segment was given");
+        }, "no cell state");
+    }
+
+    /** The issue's example, word for word: the message names the argument, the expected and the given size. */
+    @Test
+    void exampleMessage() {
+        try (Harness h = Harness.setups().get(0).open()) { // LSTM float32, T=5, N=3, H=4: output of 60 elements
+            h.put("output", h.sentinel(59));
+            IllegalArgumentException e = h.expectIae(h::forward, "output");
+            assertEquals("output: expected at least 60 float32 elements (240 bytes) but the segment has 236 bytes "
+                    + "(59 elements)", e.getMessage());
+        }
+    }
+
+    /** The array overloads reach the same checks: float[] for a float64 network, double[] for a float32 one. */
+    @TestFactory
+    Stream<DynamicTest> arrayOverloadsOfTheWrongType() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Harness.Setup setup : Harness.twoSetups()) {
+            tests.add(dynamicTest(setup.toString(), () -> {
+                try (Harness h = setup.open()) {
+                    int in = (int) h.size("input");
+                    var args = h.args();
+                    Consumer<Object> asInput = a -> {
+                        if (a instanceof float[] f) args.input(f);
+                        else args.input((double[]) a);
+                    };
+                    asInput.accept(h.dt == DType.F64 ? new float[2 * in] : new double[in]);
+                    h.expectIae(() -> h.rnn.forward(args, h.ws), "input",
+                            h.dt == DType.F64 ? "backed by float[]" : "backed by double[]");
+                    // and the right type is accepted
+                    asInput.accept(h.dt == DType.F64 ? (Object) new double[in] : new float[in]);
+                    assertDoesNotThrow(() -> h.rnn.forward(args, h.ws));
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
+    /** Inputs may be read-only views (a framework's frozen buffers): accepted by every call. */
+    @TestFactory
+    Stream<DynamicTest> readOnlyInputsAreAccepted() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Harness.Setup setup : Harness.setups()) {
+            tests.add(dynamicTest(setup.toString(), () -> {
+                try (Harness h = setup.open()) {
+                    for (String k : List.of("input", "h0", "c0", "gradOutput", "gradHN", "gradCN", "step.input",
+                            "step.hPrev", "step.cPrev", "step.gradHNext", "step.gradCNext")) {
+                        if (h.has(k)) h.put(k, h.get(k).asReadOnly());
+                    }
+                    assertDoesNotThrow(h::forward);
+                    assertDoesNotThrow(h::backward);
+                    assertDoesNotThrow(h::stepForward);
+                    assertDoesNotThrow(h::stepBackward);
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
+    /** Segments larger than needed are fine: only the leading bytes are used. */
+    @TestFactory
+    Stream<DynamicTest> largerSegmentsAreAccepted() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Harness.Setup setup : Harness.twoSetups()) {
+            tests.add(dynamicTest(setup.toString(), () -> {
+                try (Harness h = setup.open()) {
+                    for (var list : CALLS.values()) {
+                        for (String k : list) {
+                            if (!h.has(k) || k.equals("step.cache")) continue;
+                            MemorySegment bigger = h.sentinel(h.size(k) + 7);
+                            bigger.asSlice(0, h.get(k).byteSize()).copyFrom(h.get(k));
+                            h.put(k, bigger);
+                        }
+                    }
+                    assertDoesNotThrow(h::forward);
+                    assertDoesNotThrow(h::backward);
+                    assertDoesNotThrow(h::stepForward);
+                    assertDoesNotThrow(h::stepBackward);
+                }
+            }));
+        }
+        return tests.stream();
+    }
+}
