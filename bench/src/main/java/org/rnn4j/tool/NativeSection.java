@@ -35,6 +35,8 @@ final class NativeSection {
                 + ")");
         out.add("OpenBLAS config:  " + nz(info.openblasConfig()));
         out.add("OpenBLAS core:    " + nz(info.openblasCoreName()));
+        out.add("native SIMD:      " + NativeLibraryInfo.simdDispatchName(info.simdDispatchBits())
+                + " selected by the library's load-time dispatch (multiversioned code)");
         out.add("OpenBLAS threads: " + info.openblasThreads() + " (processors seen: " + info.openblasProcessors()
                 + "; OPENBLAS_NUM_THREADS=" + (System.getenv("OPENBLAS_NUM_THREADS") == null ? "unset"
                 : System.getenv("OPENBLAS_NUM_THREADS")) + ")");

@@ -30,7 +30,7 @@ import org.bytedeco.openblas.presets.openblas;
         inherit = openblas.class,
         value = @Platform(
                 compiler = "cpp17",
-                include = "rnn4j_blas.h",
+                include = {"rnn4j_blas.h", "rnn4j_dispatch.h"},
                 library = "jnirnn4j"))
 @Namespace("rnn4j")
 @NoException
@@ -80,6 +80,10 @@ final class NativeBlasLibrary {
     /** {@code openblas_set_num_threads(n)}. */
     @Name("set_openblas_num_threads")
     static native void setOpenblasNumThreads(int n);
+
+    /** The SIMD width in bits (0 = baseline, 256 = AVX2, 512 = AVX-512) the load-time dispatcher chose. */
+    @Name("simd_dispatch_bits")
+    static native int simdDispatchBits();
 
     /** {@code openblas_get_num_procs()}: the number of processors OpenBLAS sees. */
     @Name("openblas_num_procs")

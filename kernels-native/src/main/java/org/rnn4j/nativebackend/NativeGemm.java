@@ -53,15 +53,9 @@ public final class NativeGemm {
                              float beta, MemorySegment c, int ldc) {
         validate("sgemm", Float.BYTES, "float", transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
         NativeLibraryInfo.requireLoaded();
-        try {
-            NativeBlasLibrary.sgemm(transA, transB, m, n, k,
-                    alpha, a.address(), lda, b.address(), ldb, beta, c.address(), ldc);
-        } finally {
-            // Keep segments of automatic arenas reachable until the native code is done with them.
-            Reference.reachabilityFence(a);
-            Reference.reachabilityFence(b);
-            Reference.reachabilityFence(c);
-        }
+        NativeBlasLibrary.sgemm(transA, transB, m, n, k,
+                alpha, a.address(), lda, b.address(), ldb, beta, c.address(), ldc);
+        keepReachable(a, b, c);
     }
 
     /**
@@ -76,14 +70,9 @@ public final class NativeGemm {
                              double beta, MemorySegment c, int ldc) {
         validate("dgemm", Double.BYTES, "double", transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
         NativeLibraryInfo.requireLoaded();
-        try {
-            NativeBlasLibrary.dgemm(transA, transB, m, n, k,
-                    alpha, a.address(), lda, b.address(), ldb, beta, c.address(), ldc);
-        } finally {
-            Reference.reachabilityFence(a);
-            Reference.reachabilityFence(b);
-            Reference.reachabilityFence(c);
-        }
+        NativeBlasLibrary.dgemm(transA, transB, m, n, k,
+                alpha, a.address(), lda, b.address(), ldb, beta, c.address(), ldc);
+        keepReachable(a, b, c);
     }
 
     /**
@@ -105,6 +94,16 @@ public final class NativeGemm {
     }
 
     // ------------------------------------------------------------------------------------------------
+
+    /**
+     * Keeps the segments (and so memory of automatic arenas) reachable until the native call that used their
+     * raw addresses has returned: called after it, this is the last use the JIT must respect.
+     */
+    private static void keepReachable(MemorySegment a, MemorySegment b, MemorySegment c) {
+        Reference.reachabilityFence(a);
+        Reference.reachabilityFence(b);
+        Reference.reachabilityFence(c);
+    }
 
     private static long extent(int rows, int width, int ld) {
         if (rows == 0 || width == 0) {

@@ -38,10 +38,12 @@ public final class NativeLibraryInfo {
     private final String openblasCoreName;
     private final String openblasHeaderVersion;
     private final int openblasProcessors;
+    private final int simdDispatchBits;
 
     private NativeLibraryInfo(boolean loaded, Throwable failure, String platform, String librarySource,
                               String libraryFile, String openblasFile, String openblasConfig,
-                              String openblasCoreName, String openblasHeaderVersion, int openblasProcessors) {
+                              String openblasCoreName, String openblasHeaderVersion, int openblasProcessors,
+                              int simdDispatchBits) {
         this.loaded = loaded;
         this.failure = failure;
         this.platform = platform;
@@ -52,6 +54,7 @@ public final class NativeLibraryInfo {
         this.openblasCoreName = openblasCoreName;
         this.openblasHeaderVersion = openblasHeaderVersion;
         this.openblasProcessors = openblasProcessors;
+        this.simdDispatchBits = simdDispatchBits;
     }
 
     private static final class Holder {
@@ -84,7 +87,7 @@ public final class NativeLibraryInfo {
         }
         if (missing != null) {
             Throwable t = new UnsatisfiedLinkError(missing);
-            return new NativeLibraryInfo(false, t, safePlatform(), null, null, null, null, null, null, 0);
+            return new NativeLibraryInfo(false, t, safePlatform(), null, null, null, null, null, null, 0, -1);
         }
         String platform = safePlatform();
         String resource = platform + "/" + System.mapLibraryName(LIBRARY_NAME);
@@ -94,7 +97,7 @@ public final class NativeLibraryInfo {
             Throwable t = new UnsatisfiedLinkError("no native library for platform " + platform
                     + " in the rnn4j-kernels-native jar (resource org/rnn4j/nativebackend/" + resource
                     + " not found); it is built for " + BUILT_PLATFORM + " only");
-            return new NativeLibraryInfo(false, t, platform, null, null, null, null, null, null, 0);
+            return new NativeLibraryInfo(false, t, platform, null, null, null, null, null, null, 0, -1);
         }
         try {
             String file = NativeBlasLibrary.LOADED_FROM;
@@ -102,12 +105,13 @@ public final class NativeLibraryInfo {
             String core = NativeBlasLibrary.openblasCoreName();
             String header = NativeBlasLibrary.openblasHeaderVersion();
             int procs = NativeBlasLibrary.openblasNumProcs();
+            int simdBits = NativeBlasLibrary.simdDispatchBits();
             return new NativeLibraryInfo(true, null, platform, source, file, findOpenblasFile(),
                     config == null ? "" : config.trim(), core == null ? "" : core.trim(),
-                    header == null ? "" : header.trim(), procs);
+                    header == null ? "" : header.trim(), procs, simdBits);
         } catch (Throwable t) { // UnsatisfiedLinkError, ExceptionInInitializerError, NoClassDefFoundError ...
             Throwable cause = t instanceof ExceptionInInitializerError && t.getCause() != null ? t.getCause() : t;
-            return new NativeLibraryInfo(false, cause, platform, source, null, null, null, null, null, 0);
+            return new NativeLibraryInfo(false, cause, platform, source, null, null, null, null, null, 0, -1);
         }
     }
 
@@ -150,6 +154,24 @@ public final class NativeLibraryInfo {
             // informational only
         }
         return null;
+    }
+
+    /**
+     * The SIMD level the library's load-time dispatcher chose for its multiversioned code on this CPU:
+     * 0 (x86-64 baseline), 256 (AVX2 + FMA) or 512 (AVX-512 F/BW/DQ/VL); -1 when not loaded.
+     */
+    public int simdDispatchBits() {
+        return simdDispatchBits;
+    }
+
+    /** A readable name of a {@link #simdDispatchBits()} value. */
+    public static String simdDispatchName(int bits) {
+        return switch (bits) {
+            case 512 -> "AVX-512";
+            case 256 -> "AVX2+FMA";
+            case 0 -> "x86-64 baseline (SSE2)";
+            default -> "unknown (" + bits + ")";
+        };
     }
 
     /** Whether the native library and OpenBLAS are loaded and callable. */
@@ -269,6 +291,7 @@ public final class NativeLibraryInfo {
         sb.append("  OpenBLAS: ").append(openblasVersion()).append(", core ").append(openblasCoreName)
                 .append(", threads ").append(openblasThreads()).append('\n');
         sb.append("  config:   ").append(openblasConfig).append('\n');
+        sb.append("  SIMD:     ").append(simdDispatchName(simdDispatchBits)).append(" (load-time dispatch)\n");
         if (openblasFile != null) {
             sb.append("  openblas: ").append(openblasFile).append('\n');
         }

@@ -29,6 +29,24 @@ class NativeLibraryInfoTest {
         System.out.print(info.summary());
     }
 
+    /**
+     * The library's load-time dispatcher must pick the widest level this CPU supports, as the kernel reports
+     * it in /proc/cpuinfo: this fails if the multiversioned build or its link (-lgcc) regresses.
+     */
+    @Test
+    void simdDispatchMatchesTheCpu() throws java.io.IOException {
+        java.util.Set<String> flags = new java.util.HashSet<>();
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+            if (line.startsWith("flags")) {
+                flags.addAll(java.util.List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
+                break;
+            }
+        }
+        int expected = flags.containsAll(java.util.List.of("avx512f", "avx512bw", "avx512dq", "avx512vl")) ? 512
+                : flags.containsAll(java.util.List.of("avx2", "fma")) ? 256 : 0;
+        assertEquals(expected, NativeLibraryInfo.load().simdDispatchBits(), "flags: " + flags);
+    }
+
     @Test
     void loadIsIdempotent() {
         assertSame(NativeLibraryInfo.load(), NativeLibraryInfo.load());
