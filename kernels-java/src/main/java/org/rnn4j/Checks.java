@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
  * The argument checks every entry point shares. Each failure is an {@link IllegalArgumentException} that
  * names the argument, what was expected and what was given, thrown before anything is computed or written.
  */
-public final class Checks {
+final class Checks {
     private Checks() {}
 
     /**
@@ -21,6 +21,10 @@ public final class Checks {
         if (!seg.scope().isAlive()) {
             throw new IllegalArgumentException(name + ": expected a live segment but its arena is closed");
         }
+        if (!seg.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalArgumentException(name + ": expected a segment accessible by the calling thread but it is "
+                    + "confined to another thread");
+        }
         Object base = seg.heapBase().orElse(null);
         if (base != null) {
             boolean ok = dtype == DType.F32 ? base instanceof float[] : base instanceof double[];
@@ -30,7 +34,7 @@ public final class Checks {
                         + base.getClass().getSimpleName() + " (dtype mismatch)");
             }
         }
-        long need = elements * dtype.bytes();
+        long need = bytes(name, elements, dtype);
         if (seg.byteSize() < need) {
             throw new IllegalArgumentException(name + ": expected at least " + elements + " " + dtype.numpyName()
                     + " elements (" + need + " bytes) but the segment has " + seg.byteSize() + " bytes ("
@@ -41,12 +45,23 @@ public final class Checks {
         }
     }
 
+    /** {@code elements · dtype.bytes()}, or an exception naming {@code name} when that does not fit in a long. */
+    static long bytes(String name, long elements, DType dtype) {
+        try {
+            return Math.multiplyExact(elements, (long) dtype.bytes());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(name + ": expected a size that fits in 2^63 bytes but " + elements + " "
+                    + dtype.numpyName() + " elements do not");
+        }
+    }
+
     /** Whether {@link #tensor} would accept {@code seg}: lets hot paths build the argument name only on failure. */
     public static boolean isValidTensor(MemorySegment seg, long elements, DType dtype, boolean output) {
-        if (seg == null || !seg.scope().isAlive()) return false;
+        if (seg == null || !seg.scope().isAlive() || !seg.isAccessibleBy(Thread.currentThread())) return false;
         Object base = seg.heapBase().orElse(null);
         if (base != null && !(dtype == DType.F32 ? base instanceof float[] : base instanceof double[])) return false;
-        return seg.byteSize() >= elements * dtype.bytes() && !(output && seg.isReadOnly());
+        return elements <= Long.MAX_VALUE / dtype.bytes() && seg.byteSize() >= elements * dtype.bytes()
+                && !(output && seg.isReadOnly());
     }
 
     /** Like {@link #tensor} but null is allowed (an optional argument). */
@@ -59,18 +74,6 @@ public final class Checks {
         if (value != null) {
             throw new IllegalArgumentException(name + ": expected null because " + cell.id()
                     + " has no cell state but a segment was given");
-        }
-    }
-
-    /** Throws if {@code out} shares any byte with {@code in}: kernels read inputs after writing outputs. */
-    public static void noOverlap(String outName, MemorySegment out, String inName, MemorySegment in, long outBytes,
-                                 long inBytes) {
-        if (out == null || in == null) return;
-        MemorySegment o = out.asSlice(0, Math.min(outBytes, out.byteSize()));
-        MemorySegment i = in.asSlice(0, Math.min(inBytes, in.byteSize()));
-        if (o.asOverlappingSlice(i).isPresent()) {
-            throw new IllegalArgumentException(outName + ": expected memory disjoint from " + inName
-                    + " but the two overlap");
         }
     }
 

@@ -53,6 +53,19 @@ public final class GradientArgs {
     /** true: add into the weight-gradient buffers; false (default): overwrite them. */
     public GradientArgs accumulate(boolean accumulate) { this.accumulate = accumulate; return this; }
 
+    /** Makes this a copy of {@code g} (see {@link SequenceArgs#copyFrom}: calls validate and run on the copy). */
+    GradientArgs copyFrom(GradientArgs g) {
+        gradOutput = g.gradOutput;
+        gradHN = g.gradHN;
+        gradCN = g.gradCN;
+        gradInput = g.gradInput;
+        gradH0 = g.gradH0;
+        gradC0 = g.gradC0;
+        weightGrads = g.weightGrads;
+        accumulate = g.accumulate;
+        return this;
+    }
+
     public MemorySegment gradOutput() { return gradOutput; }
     public MemorySegment gradHN() { return gradHN; }
     public MemorySegment gradCN() { return gradCN; }

@@ -2,17 +2,19 @@ package org.rnn4j;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import org.rnn4j.spi.PreparedWeights;
 import org.rnn4j.spi.RnnBackend;
 
 /**
  * A recurrent network bound to a backend and to the caller's weights: the one entry point frameworks call.
- * Every call validates all its arguments first (shapes, sizes, lengths, dtype, overlaps, workspace) and throws
- * {@link IllegalArgumentException} naming the argument, the expected and the given value before anything is
- * computed or written; then it delegates to the backend.
+ * Every call validates all its arguments first (shapes, sizes, lengths, dtype, thread access, overlaps,
+ * workspace) and throws {@link IllegalArgumentException} naming the argument, the expected and the given
+ * value before anything is computed or written; then it delegates to the backend. Calls validate and run on
+ * a copy of the argument objects kept in the workspace, so steady-state calls allocate nothing here.
  *
  * <p>Thread safety: forward, backward and step calls may run concurrently from many threads as long as each
- * uses its own workspace/cache and outputs. {@link #weightsChanged()} must not overlap any call.
+ * uses its own workspace and outputs. {@link #weightsChanged()} and {@link #close()} must not overlap any call.
  *
  * <pre>{@code
  * RnnConfig cfg = RnnConfig.builder(Cell.lstm(), 32, 64).layers(2).dtype(DType.F32).build();
@@ -28,31 +30,49 @@ import org.rnn4j.spi.RnnBackend;
 public final class Rnn implements AutoCloseable {
     private final RnnConfig config;
     private final RnnBackend backend;
+    private final boolean ownsBackend;
     private final RnnParameters weights;
     private final PreparedWeights prepared;
     // Set by close(): a native backend frees its prepared weights there, so later calls must not reach it.
     private volatile boolean closed;
 
-    private Rnn(RnnConfig config, RnnBackend backend, RnnParameters weights) {
+    private Rnn(RnnConfig config, RnnBackend backend, boolean ownsBackend, RnnParameters weights) {
         this.config = config;
         this.backend = backend;
-        this.weights = weights;
-        this.prepared = backend.prepare(config, weights);
+        this.ownsBackend = ownsBackend;
+        this.weights = weights.frozenCopy();
+        this.prepared = backend.prepare(config, this.weights);
     }
 
-    /** Binds {@code weights} (the caller's memory, not copied by this call) to {@code backend}. */
+    /**
+     * Binds {@code weights} (the caller's segments, which stay theirs) to {@code backend}, which stays the
+     * caller's to close. The backend prepares them once here (a converted or packed copy); see
+     * {@link #weightsChanged()} for updates in place. Later {@link RnnParameters#set} calls on {@code weights}
+     * do not affect this Rnn: it binds a frozen copy of the set.
+     */
     public static Rnn create(RnnConfig config, RnnParameters weights, RnnBackend backend) {
         if (config == null) throw new IllegalArgumentException("config: expected an RnnConfig but was null");
         if (backend == null) throw new IllegalArgumentException("backend: expected an RnnBackend but was null");
         checkParameters("weights", weights, config);
-        return new Rnn(config, backend, weights);
+        return new Rnn(config, backend, false, weights);
     }
 
-    /** Same, with the backend looked up by name (see {@link Backends}). */
+    /** Same, with a new instance of the backend named {@code backendName} (see {@link Backends}), closed with this Rnn. */
     public static Rnn create(RnnConfig config, RnnParameters weights, String backendName) {
+        return create(config, weights, backendName, BackendOptions.defaults());
+    }
+
+    /** Same, with backend options (threads). */
+    public static Rnn create(RnnConfig config, RnnParameters weights, String backendName, BackendOptions options) {
         if (config == null) throw new IllegalArgumentException("config: expected an RnnConfig but was null");
         checkParameters("weights", weights, config);
-        return new Rnn(config, Backends.get(backendName), weights);
+        RnnBackend backend = Backends.get(backendName, options);
+        try {
+            return new Rnn(config, backend, true, weights);
+        } catch (RuntimeException | Error e) {
+            backend.close();
+            throw e;
+        }
     }
 
     public RnnConfig config() {
@@ -63,6 +83,7 @@ public final class Rnn implements AutoCloseable {
         return backend.name();
     }
 
+    /** The bound (frozen) parameter set: the caller's segments as they were at {@link #create}. */
     public RnnParameters weights() {
         return weights;
     }
@@ -73,7 +94,6 @@ public final class Rnn implements AutoCloseable {
      * seen at {@link #create} or at the last call of this method.
      */
     public void weightsChanged() {
-        checkOpen();
         checkWeightsLive();
         prepared.refresh();
     }
@@ -82,6 +102,7 @@ public final class Rnn implements AutoCloseable {
 
     /** Bytes of a workspace for calls up to {@code maxSeqLength} steps and {@code maxBatch} samples. */
     public long workspaceBytes(Mode mode, int maxSeqLength, int maxBatch) {
+        checkOpen();
         if (mode == null) throw new IllegalArgumentException("mode: expected INFERENCE or TRAINING but was null");
         Checks.positive("maxSeqLength", maxSeqLength);
         Checks.positive("maxBatch", maxBatch);
@@ -98,13 +119,30 @@ public final class Rnn implements AutoCloseable {
     /** A workspace in the caller's memory, which must hold {@link #workspaceBytes} bytes. */
     public RnnWorkspace wrapWorkspace(MemorySegment memory, Mode mode, int maxSeqLength, int maxBatch) {
         long bytes = workspaceBytes(mode, maxSeqLength, maxBatch);
-        if (memory == null) throw new IllegalArgumentException("memory: expected a segment of " + bytes + " bytes but was null");
-        if (!memory.scope().isAlive()) throw new IllegalArgumentException("memory: expected a live segment but its arena is closed");
-        if (memory.isReadOnly()) throw new IllegalArgumentException("memory: expected a writable segment but it is read-only");
-        if (memory.byteSize() < bytes) {
-            throw new IllegalArgumentException("memory: expected at least " + bytes + " bytes but was " + memory.byteSize());
-        }
+        checkMemory("memory", memory, bytes, true);
         return new RnnWorkspace(null, memory, this, mode, maxSeqLength, maxBatch);
+    }
+
+    /** Bytes of a step workspace for steps of up to {@code maxBatch} samples. */
+    public long stepWorkspaceBytes(Mode mode, int maxBatch) {
+        checkOpen();
+        if (mode == null) throw new IllegalArgumentException("mode: expected INFERENCE or TRAINING but was null");
+        Checks.positive("maxBatch", maxBatch);
+        return backend.stepWorkspaceBytes(config, maxBatch, mode);
+    }
+
+    /** A step workspace owning fresh memory (freed by {@link StepWorkspace#close()}). */
+    public StepWorkspace newStepWorkspace(Mode mode, int maxBatch) {
+        long bytes = stepWorkspaceBytes(mode, maxBatch);
+        Arena arena = Arena.ofShared();
+        return new StepWorkspace(arena, arena.allocate(Math.max(bytes, 1), 64), this, mode, maxBatch);
+    }
+
+    /** A step workspace in the caller's memory, which must hold {@link #stepWorkspaceBytes} bytes. */
+    public StepWorkspace wrapStepWorkspace(MemorySegment memory, Mode mode, int maxBatch) {
+        long bytes = stepWorkspaceBytes(mode, maxBatch);
+        checkMemory("memory", memory, bytes, true);
+        return new StepWorkspace(null, memory, this, mode, maxBatch);
     }
 
     // ---------------------------------------------------------------- sequence calls
@@ -114,174 +152,10 @@ public final class Rnn implements AutoCloseable {
      * needs; with an INFERENCE workspace it saves nothing.
      */
     public void forward(SequenceArgs args, RnnWorkspace workspace) {
-        RnnPlan plan = checkSequence(args);
-        checkWorkspace(workspace, plan, null);
-        checkForwardOutputs(args, plan, workspace);
-        workspace.markEmpty();
-        backend.forward(prepared, plan, args, workspace.segment, workspace.mode);
-        if (workspace.mode == Mode.TRAINING) workspace.markFilled(args);
-    }
-
-    /** Backward through time and layers, after a training {@link #forward} with the same args and workspace. */
-    public void backward(SequenceArgs args, GradientArgs grads, RnnWorkspace workspace) {
-        RnnPlan plan = checkSequence(args);
-        checkWorkspace(workspace, plan, Mode.TRAINING);
-        if (!workspace.filledFor(args)) {
-            throw new IllegalArgumentException("workspace: expected the saved state of a training forward with T="
-                    + args.seqLength + ", N=" + args.batch + (args.lengths != null ? " and the same lengths" : "")
-                    + " but it holds " + workspace.describeFill());
-        }
-        checkGradients(args, grads, plan, workspace);
-        backend.backward(prepared, plan, args, grads, workspace.segment);
-    }
-
-    // ---------------------------------------------------------------- single steps
-
-    /** Bytes of the cache one training step of {@code batch} samples saves for {@link #stepBackward}. */
-    public long stepCacheBytes(int batch) {
-        Checks.positive("batch", batch);
-        return backend.stepCacheBytes(config, batch);
-    }
-
-    /** One cell step of layer {@code layer}, direction {@code direction} (0 forward, 1 reverse weights). */
-    public void stepForward(int layer, int direction, StepArgs step) {
-        checkStep(layer, direction, step);
-        long stateElems = (long) step.batch * config.hiddenSize();
-        DType dt = config.dtype();
-        Checks.tensor("hNext", step.hNext, stateElems, dt, true);
-        if (config.cell().hasCellState()) {
-            Checks.optionalTensor("cNext", step.cNext, stateElems, dt, true);
-        } else {
-            Checks.absent("cNext", step.cNext, config.cell());
-        }
-        long cacheBytes = backend.stepCacheBytes(config, step.batch);
-        if (step.cache != null) checkBytes("cache", step.cache, cacheBytes, true);
-        Overlaps o = new Overlaps(config);
-        o.input("input", step.input, (long) step.batch * config.layerInputSize(layer));
-        o.input("hPrev", step.hPrev, stateElems);
-        o.input("cPrev", step.cPrev, stateElems);
-        o.weights(weights);
-        o.output("hNext", step.hNext, stateElems);
-        o.output("cNext", step.cNext, stateElems);
-        o.outputBytes("cache", step.cache, cacheBytes);
-        o.check();
-        backend.stepForward(prepared, layer, direction, step);
-    }
-
-    /** Backward of one step, from the cache its {@link #stepForward} filled (same inputs). */
-    public void stepBackward(int layer, int direction, StepArgs step, StepGradients grads) {
-        checkStep(layer, direction, step);
-        if (grads == null) throw new IllegalArgumentException("grads: expected StepGradients but was null");
-        long stateElems = (long) step.batch * config.hiddenSize();
-        long inElems = (long) step.batch * config.layerInputSize(layer);
-        DType dt = config.dtype();
-        long cacheBytes = backend.stepCacheBytes(config, step.batch);
-        if (step.cache == null) {
-            throw new IllegalArgumentException("cache: expected the cache filled by stepForward (" + cacheBytes
-                    + " bytes) but was null");
-        }
-        checkBytes("cache", step.cache, cacheBytes, false); // only read here
-        Checks.optionalTensor("gradHNext", grads.gradHNext, stateElems, dt, false);
-        Checks.optionalTensor("gradInput", grads.gradInput, inElems, dt, true);
-        Checks.optionalTensor("gradHPrev", grads.gradHPrev, stateElems, dt, true);
-        if (config.cell().hasCellState()) {
-            Checks.optionalTensor("gradCNext", grads.gradCNext, stateElems, dt, false);
-            Checks.optionalTensor("gradCPrev", grads.gradCPrev, stateElems, dt, true);
-        } else {
-            Checks.absent("gradCNext", grads.gradCNext, config.cell());
-            Checks.absent("gradCPrev", grads.gradCPrev, config.cell());
-        }
-        if (grads.weightGrads != null) {
-            checkParameters("weightGrads", grads.weightGrads, config);
-            checkWritable("weightGrads", grads.weightGrads);
-        }
-        Overlaps o = new Overlaps(config);
-        o.input("input", step.input, inElems);
-        o.input("hPrev", step.hPrev, stateElems);
-        o.input("cPrev", step.cPrev, stateElems);
-        o.inputBytes("cache", step.cache, cacheBytes);
-        o.input("gradHNext", grads.gradHNext, stateElems);
-        o.input("gradCNext", grads.gradCNext, stateElems);
-        o.weights(weights);
-        o.output("gradInput", grads.gradInput, inElems);
-        o.output("gradHPrev", grads.gradHPrev, stateElems);
-        o.output("gradCPrev", grads.gradCPrev, stateElems);
-        o.weightGrads(grads.weightGrads, layer, direction);
-        o.check();
-        backend.stepBackward(prepared, layer, direction, step, grads);
-    }
-
-    /** Frees the backend's prepared weights; later calls throw {@link IllegalStateException}. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) return;
-        closed = true;
-        prepared.close();
-    }
-
-    private void checkOpen() {
-        if (closed) throw new IllegalStateException("rnn: expected an open Rnn but close() was called");
-    }
-
-    // ---------------------------------------------------------------- validation
-
-    private static void checkParameters(String what, RnnParameters p, RnnConfig config) {
-        if (p == null) throw new IllegalArgumentException(what + ": expected RnnParameters but was null");
-        if (!p.config().equals(config)) {
-            throw new IllegalArgumentException(what + ": expected parameters of " + config + " but they were made for "
-                    + p.config());
-        }
-        p.requireComplete(what);
-    }
-
-    private RnnPlan checkSequence(SequenceArgs a) {
-        if (a == null) throw new IllegalArgumentException("args: expected SequenceArgs but was null");
-        Checks.positive("seqLength", a.seqLength);
-        Checks.positive("batch", a.batch);
-        RnnPlan plan = new RnnPlan(config, a.seqLength, a.batch);
-        DType dt = config.dtype();
-        Checks.tensor("input", a.input, plan.inputElements(), dt, false);
-        Checks.optionalTensor("h0", a.h0, plan.stateElements(), dt, false);
-        if (config.cell().hasCellState()) {
-            Checks.optionalTensor("c0", a.c0, plan.stateElements(), dt, false);
-        } else {
-            Checks.absent("c0", a.c0, config.cell());
-        }
-        if (a.lengths != null) {
-            if (a.lengths.length != a.batch) {
-                throw new IllegalArgumentException("lengths: expected " + a.batch + " entries (one per sample) but was "
-                        + a.lengths.length);
-            }
-            for (int n = 0; n < a.batch; n++) {
-                if (a.lengths[n] < 1 || a.lengths[n] > a.seqLength) {
-                    throw new IllegalArgumentException("lengths[" + n + "]: expected a value in 1.." + a.seqLength
-                            + " but was " + a.lengths[n]);
-                }
-            }
-        }
-        checkWeightsLive();
-        return plan;
-    }
-
-    private void checkWorkspace(RnnWorkspace ws, RnnPlan plan, Mode required) {
-        if (ws == null) throw new IllegalArgumentException("workspace: expected an RnnWorkspace but was null");
-        if (ws.owner != this) {
-            throw new IllegalArgumentException("workspace: expected a workspace made by this Rnn (" + config + ", "
-                    + backend.name() + ") but it was made by another");
-        }
-        if (!ws.segment.scope().isAlive()) {
-            throw new IllegalArgumentException("workspace: expected an open workspace but it is closed");
-        }
-        if (required != null && ws.mode != required) {
-            throw new IllegalArgumentException("workspace: expected a " + required + " workspace but was " + ws.mode);
-        }
-        if (plan.seqLength() > ws.maxSeqLength || plan.batch() > ws.maxBatch) {
-            throw new IllegalArgumentException("workspace: expected room for T=" + plan.seqLength() + ", N="
-                    + plan.batch() + " but it was sized for T<=" + ws.maxSeqLength + ", N<=" + ws.maxBatch);
-        }
-    }
-
-    private void checkForwardOutputs(SequenceArgs a, RnnPlan plan, RnnWorkspace ws) {
+        checkWorkspace(workspace, null);
+        if (args == null) throw new IllegalArgumentException("args: expected SequenceArgs but was null");
+        SequenceArgs a = workspace.args.copyFrom(args, workspace.lengthsCopy);
+        RnnPlan plan = checkSequence(a, workspace);
         DType dt = config.dtype();
         Checks.tensor("output", a.output, plan.outputElements(), dt, true);
         Checks.optionalTensor("hN", a.hN, plan.stateElements(), dt, true);
@@ -290,17 +164,31 @@ public final class Rnn implements AutoCloseable {
         } else {
             Checks.absent("cN", a.cN, config.cell());
         }
-        Overlaps o = sequenceInputs(ws.overlaps.reset(), a, plan);
+        Overlaps o = sequenceInputs(workspace, a, plan);
         o.output("output", a.output, plan.outputElements());
         o.output("hN", a.hN, plan.stateElements());
         o.output("cN", a.cN, plan.stateElements());
-        // The workspace is written (saved activations, scratch): it must not overlap inputs or outputs either.
-        o.outputBytes("workspace", ws.segment, ws.segment.byteSize());
+        // The workspace is written too (saved activations, scratch): only the part this call uses counts.
+        o.outputBytes("workspace", workspace.segment, backend.workspaceBytes(plan, workspace.mode));
         o.check();
+        workspace.markEmpty();
+        backend.forward(prepared, plan, a, workspace.segment, workspace.mode);
+        if (workspace.mode == Mode.TRAINING) workspace.markFilled(a);
     }
 
-    private void checkGradients(SequenceArgs a, GradientArgs g, RnnPlan plan, RnnWorkspace ws) {
-        if (g == null) throw new IllegalArgumentException("grads: expected GradientArgs but was null");
+    /** Backward through time and layers, after a training {@link #forward} with the same args and workspace. */
+    public void backward(SequenceArgs args, GradientArgs grads, RnnWorkspace workspace) {
+        checkWorkspace(workspace, Mode.TRAINING);
+        if (args == null) throw new IllegalArgumentException("args: expected SequenceArgs but was null");
+        if (grads == null) throw new IllegalArgumentException("grads: expected GradientArgs but was null");
+        SequenceArgs a = workspace.args.copyFrom(args, workspace.lengthsCopy);
+        GradientArgs g = workspace.grads.copyFrom(grads);
+        RnnPlan plan = checkSequence(a, workspace);
+        if (!workspace.filledFor(a)) {
+            throw new IllegalArgumentException("workspace: expected the saved state of a training forward with T="
+                    + a.seqLength + ", N=" + a.batch + (a.lengths != null ? " and the same lengths" : "")
+                    + " but it holds " + workspace.describeFill());
+        }
         DType dt = config.dtype();
         long outE = plan.outputElements();
         long stE = plan.stateElements();
@@ -315,11 +203,8 @@ public final class Rnn implements AutoCloseable {
             Checks.absent("gradCN", g.gradCN, config.cell());
             Checks.absent("gradC0", g.gradC0, config.cell());
         }
-        if (g.weightGrads != null) {
-            checkParameters("weightGrads", g.weightGrads, config);
-            checkWritable("weightGrads", g.weightGrads);
-        }
-        Overlaps o = sequenceInputs(ws.overlaps.reset(), a, plan);
+        if (g.weightGrads != null) checkParameters("weightGrads", g.weightGrads, config, true);
+        Overlaps o = sequenceInputs(workspace, a, plan);
         o.input("gradOutput", g.gradOutput, outE);
         o.input("gradHN", g.gradHN, stE);
         o.input("gradCN", g.gradCN, stE);
@@ -327,23 +212,205 @@ public final class Rnn implements AutoCloseable {
         o.output("gradH0", g.gradH0, stE);
         o.output("gradC0", g.gradC0, stE);
         o.weightGrads(g.weightGrads, -1, -1);
-        o.outputBytes("workspace", ws.segment, ws.segment.byteSize());
+        o.outputBytes("workspace", workspace.segment, backend.workspaceBytes(plan, workspace.mode));
         o.check();
+        backend.backward(prepared, plan, a, g, workspace.segment);
     }
 
-    private Overlaps sequenceInputs(Overlaps o, SequenceArgs a, RnnPlan plan) {
+    // ---------------------------------------------------------------- single steps
+
+    /**
+     * One cell step of layer {@code layer}, direction {@code direction} (0 forward, 1 reverse weights). With a
+     * TRAINING step workspace it saves what {@link #stepBackward} needs.
+     */
+    public void stepForward(int layer, int direction, StepArgs step, StepWorkspace workspace) {
+        checkStepWorkspace(workspace, null);
+        StepArgs s = checkStep(layer, direction, step, workspace);
+        long stateElems = (long) s.batch * config.hiddenSize();
+        DType dt = config.dtype();
+        Checks.tensor("hNext", s.hNext, stateElems, dt, true);
+        if (config.cell().hasCellState()) {
+            Checks.optionalTensor("cNext", s.cNext, stateElems, dt, true);
+        } else {
+            Checks.absent("cNext", s.cNext, config.cell());
+        }
+        Overlaps o = stepInputs(workspace, layer, direction, s);
+        o.output("hNext", s.hNext, stateElems);
+        o.output("cNext", s.cNext, stateElems);
+        o.outputBytes("workspace", workspace.segment, backend.stepWorkspaceBytes(config, s.batch, workspace.mode));
+        o.check();
+        workspace.filledBatch = -1;
+        backend.stepForward(prepared, layer, direction, s, workspace.segment, workspace.mode);
+        if (workspace.mode == Mode.TRAINING) {
+            workspace.filledLayer = layer;
+            workspace.filledDirection = direction;
+            workspace.filledBatch = s.batch;
+        }
+    }
+
+    /** Backward of one step, from the workspace its training {@link #stepForward} filled (same inputs). */
+    public void stepBackward(int layer, int direction, StepArgs step, StepGradients grads, StepWorkspace workspace) {
+        checkStepWorkspace(workspace, Mode.TRAINING);
+        if (grads == null) throw new IllegalArgumentException("grads: expected StepGradients but was null");
+        StepArgs s = checkStep(layer, direction, step, workspace);
+        StepGradients g = workspace.grads.copyFrom(grads);
+        if (!workspace.filledFor(layer, direction, s.batch)) {
+            throw new IllegalArgumentException("workspace: expected the saved state of a training stepForward of layer "
+                    + layer + ", direction " + direction + ", N=" + s.batch + " but it holds " + workspace.describeFill());
+        }
+        long stateElems = (long) s.batch * config.hiddenSize();
+        long inElems = (long) s.batch * config.layerInputSize(layer);
+        DType dt = config.dtype();
+        Checks.optionalTensor("gradHNext", g.gradHNext, stateElems, dt, false);
+        Checks.optionalTensor("gradInput", g.gradInput, inElems, dt, true);
+        Checks.optionalTensor("gradHPrev", g.gradHPrev, stateElems, dt, true);
+        if (config.cell().hasCellState()) {
+            Checks.optionalTensor("gradCNext", g.gradCNext, stateElems, dt, false);
+            Checks.optionalTensor("gradCPrev", g.gradCPrev, stateElems, dt, true);
+        } else {
+            Checks.absent("gradCNext", g.gradCNext, config.cell());
+            Checks.absent("gradCPrev", g.gradCPrev, config.cell());
+        }
+        if (g.weightGrads != null) checkParameters("weightGrads", g.weightGrads, config, true);
+        Overlaps o = stepInputs(workspace, layer, direction, s);
+        o.input("gradHNext", g.gradHNext, stateElems);
+        o.input("gradCNext", g.gradCNext, stateElems);
+        o.output("gradInput", g.gradInput, inElems);
+        o.output("gradHPrev", g.gradHPrev, stateElems);
+        o.output("gradCPrev", g.gradCPrev, stateElems);
+        o.weightGrads(g.weightGrads, layer, direction);
+        o.outputBytes("workspace", workspace.segment, backend.stepWorkspaceBytes(config, s.batch, workspace.mode));
+        o.check();
+        backend.stepBackward(prepared, layer, direction, s, g, workspace.segment);
+    }
+
+    /**
+     * Frees the backend's prepared weights (and the backend, when this Rnn created it by name); later calls
+     * throw {@link IllegalStateException}. Idempotent; must not overlap a call.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            prepared.close();
+        } finally {
+            if (ownsBackend) backend.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("rnn: expected an open Rnn but close() was called");
+    }
+
+    private static void checkParameters(String what, RnnParameters p, RnnConfig config) {
+        if (p == null) throw new IllegalArgumentException(what + ": expected RnnParameters but was null");
+        if (!p.config().equals(config)) {
+            throw new IllegalArgumentException(what + ": expected parameters of " + config + " but they were made for "
+                    + p.config());
+        }
+        p.requireComplete(what);
+    }
+
+    /** Also checks that every buffer is writable when {@code written}: weight gradients are outputs. */
+    private static void checkParameters(String what, RnnParameters p, RnnConfig config, boolean written) {
+        checkParameters(what, p, config);
+        if (!written) return;
+        List<ParamId> ids = p.ids();
+        for (int i = 0; i < ids.size(); i++) {
+            if (p.get(ids.get(i)).isReadOnly()) {
+                throw new IllegalArgumentException(what + "." + ids.get(i).name()
+                        + ": expected a writable segment but it is read-only");
+            }
+        }
+    }
+
+    /** Checks the (copied) sequence inputs and the workspace's capacity; returns the call's plan. */
+    private RnnPlan checkSequence(SequenceArgs a, RnnWorkspace ws) {
+        Checks.positive("seqLength", a.seqLength);
+        Checks.positive("batch", a.batch);
+        if (a.seqLength > ws.maxSeqLength || a.batch > ws.maxBatch) {
+            throw new IllegalArgumentException("workspace: expected room for T=" + a.seqLength + ", N=" + a.batch
+                    + " but it was sized for T<=" + ws.maxSeqLength + ", N<=" + ws.maxBatch);
+        }
+        // Reuse the workspace's plan while the shape stays the same: a new plan per call would be allocated
+        // unless the JIT inlined this method and the backend's methods into the caller (escape analysis).
+        RnnPlan plan = ws.plan;
+        if (plan == null || plan.seqLength() != a.seqLength || plan.batch() != a.batch) {
+            plan = new RnnPlan(config, a.seqLength, a.batch);
+            ws.plan = plan;
+        }
+        DType dt = config.dtype();
+        Checks.tensor("input", a.input, plan.inputElements(), dt, false);
+        Checks.optionalTensor("h0", a.h0, plan.stateElements(), dt, false);
+        if (config.cell().hasCellState()) {
+            Checks.optionalTensor("c0", a.c0, plan.stateElements(), dt, false);
+        } else {
+            Checks.absent("c0", a.c0, config.cell());
+        }
+        if (a.lengths != null) {
+            for (int n = 0; n < a.batch; n++) {
+                if (a.lengths[n] < 1 || a.lengths[n] > a.seqLength) {
+                    throw new IllegalArgumentException("lengths[" + n + "]: expected a value in 1.." + a.seqLength
+                            + " but was " + a.lengths[n]);
+                }
+            }
+        }
+        checkWeightsLive();
+        return plan;
+    }
+
+    private void checkWorkspace(RnnWorkspace ws, Mode required) {
+        checkOpen();
+        if (ws == null) throw new IllegalArgumentException("workspace: expected an RnnWorkspace but was null");
+        checkOwnedMemory(ws.owner, ws.segment, ws.mode, required);
+    }
+
+    private void checkStepWorkspace(StepWorkspace ws, Mode required) {
+        checkOpen();
+        if (ws == null) throw new IllegalArgumentException("workspace: expected a StepWorkspace but was null");
+        checkOwnedMemory(ws.owner, ws.segment, ws.mode, required);
+    }
+
+    private void checkOwnedMemory(Rnn owner, MemorySegment segment, Mode mode, Mode required) {
+        if (owner != this) {
+            throw new IllegalArgumentException("workspace: expected a workspace made by this Rnn (" + config + ", "
+                    + backend.name() + ") but it was made by another");
+        }
+        if (!segment.scope().isAlive()) {
+            throw new IllegalArgumentException("workspace: expected an open workspace but it is closed");
+        }
+        if (!segment.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalArgumentException("workspace: expected memory accessible by the calling thread but it is "
+                    + "confined to another thread");
+        }
+        if (required != null && mode != required) {
+            throw new IllegalArgumentException("workspace: expected a " + required + " workspace but was " + mode);
+        }
+    }
+
+    private Overlaps sequenceInputs(RnnWorkspace ws, SequenceArgs a, RnnPlan plan) {
+        Overlaps o = ws.overlaps.reset();
         o.input("input", a.input, plan.inputElements());
         o.input("h0", a.h0, plan.stateElements());
         o.input("c0", a.c0, plan.stateElements());
-        o.weights(weights);
+        o.weights(weights, -1, -1);
         return o;
     }
 
-    private void checkStep(int layer, int direction, StepArgs s) {
+    /** Copies and checks the step's inputs; returns the copy. */
+    private StepArgs checkStep(int layer, int direction, StepArgs step, StepWorkspace ws) {
         Checks.inRange("layer", layer, 0, config.layers() - 1);
         Checks.inRange("direction", direction, 0, config.directions() - 1);
-        if (s == null) throw new IllegalArgumentException("step: expected StepArgs but was null");
+        if (step == null) throw new IllegalArgumentException("step: expected StepArgs but was null");
+        StepArgs s = ws.args.copyFrom(step);
         Checks.positive("batch", s.batch);
+        if (s.batch > ws.maxBatch) {
+            throw new IllegalArgumentException("workspace: expected room for N=" + s.batch + " but it was sized for N<="
+                    + ws.maxBatch);
+        }
         long stateElems = (long) s.batch * config.hiddenSize();
         DType dt = config.dtype();
         Checks.tensor("input", s.input, (long) s.batch * config.layerInputSize(layer), dt, false);
@@ -354,33 +421,43 @@ public final class Rnn implements AutoCloseable {
             Checks.absent("cPrev", s.cPrev, config.cell());
         }
         checkWeightsLive();
+        return s;
+    }
+
+    private Overlaps stepInputs(StepWorkspace ws, int layer, int direction, StepArgs s) {
+        long stateElems = (long) s.batch * config.hiddenSize();
+        Overlaps o = ws.overlaps.reset();
+        o.input("input", s.input, (long) s.batch * config.layerInputSize(layer));
+        o.input("hPrev", s.hPrev, stateElems);
+        o.input("cPrev", s.cPrev, stateElems);
+        o.weights(weights, layer, direction);
+        return o;
     }
 
     /** The weights are the caller's memory: an arena closed after {@link #create} must not reach a backend. */
     private void checkWeightsLive() {
         checkOpen();
-        java.util.List<ParamId> ids = weights.ids();
+        List<ParamId> ids = weights.ids();
         for (int i = 0; i < ids.size(); i++) {
-            if (!weights.get(ids.get(i)).scope().isAlive()) {
+            MemorySegment s = weights.get(ids.get(i));
+            if (!s.scope().isAlive()) {
                 throw new IllegalArgumentException("weights." + ids.get(i).name()
                         + ": expected a live segment but its arena is closed");
             }
-        }
-    }
-
-    /** Weight-gradient buffers are written: each must be writable, checked before anything is written. */
-    private static void checkWritable(String what, RnnParameters p) {
-        java.util.List<ParamId> ids = p.ids();
-        for (int i = 0; i < ids.size(); i++) {
-            if (p.get(ids.get(i)).isReadOnly()) {
-                throw new IllegalArgumentException(what + "." + ids.get(i).name()
-                        + ": expected a writable segment but it is read-only");
+            if (!s.isAccessibleBy(Thread.currentThread())) {
+                throw new IllegalArgumentException("weights." + ids.get(i).name()
+                        + ": expected a segment accessible by the calling thread but it is confined to another thread");
             }
         }
     }
 
-    private static void checkBytes(String name, MemorySegment seg, long bytes, boolean written) {
+    private static void checkMemory(String name, MemorySegment seg, long bytes, boolean written) {
+        if (seg == null) throw new IllegalArgumentException(name + ": expected a segment of " + bytes + " bytes but was null");
         if (!seg.scope().isAlive()) throw new IllegalArgumentException(name + ": expected a live segment but its arena is closed");
+        if (!seg.isAccessibleBy(Thread.currentThread())) {
+            throw new IllegalArgumentException(name + ": expected a segment accessible by the calling thread but it is "
+                    + "confined to another thread");
+        }
         if (written && seg.isReadOnly()) throw new IllegalArgumentException(name + ": expected a writable segment but it is read-only");
         if (seg.byteSize() < bytes) {
             throw new IllegalArgumentException(name + ": expected at least " + bytes + " bytes but was " + seg.byteSize());

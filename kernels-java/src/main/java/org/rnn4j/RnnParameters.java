@@ -17,6 +17,11 @@ public final class RnnParameters {
     private final List<ParamId> ids;
     private final MemorySegment[] segments;
     private final int kindsPerDirection;
+    // Element count of each parameter, by index: computed once, so that per-call validation allocates nothing
+    // (RnnConfig.parameterSize builds the parameter's shape array on every call).
+    private final long[] elements;
+    // A set bound to an Rnn is a frozen snapshot: backends may have packed from these exact segments.
+    private boolean frozen;
 
     private RnnParameters(RnnConfig config) {
         if (config == null) throw new IllegalArgumentException("config: expected an RnnConfig but was null");
@@ -24,6 +29,8 @@ public final class RnnParameters {
         this.ids = config.parameterIds();
         this.segments = new MemorySegment[ids.size()];
         this.kindsPerDirection = ids.size() / config.stateRows();
+        this.elements = new long[ids.size()];
+        for (ParamId id : ids) elements[index(id)] = config.parameterSize(id);
     }
 
     /** An empty set, to be filled with {@link #set}. */
@@ -62,6 +69,10 @@ public final class RnnParameters {
     public RnnParameters set(ParamId id, MemorySegment segment) {
         if (!contains(id)) throw new IllegalArgumentException("id: expected one of " + ids + " but was " + id);
         Checks.tensor(id.name(), segment, config.parameterSize(id), config.dtype(), false);
+        if (frozen) {
+            throw new IllegalStateException(id.name() + ": this parameter set is bound to an Rnn and cannot change; "
+                    + "write new values into the same segments and call Rnn.weightsChanged(), or create a new Rnn");
+        }
         segments[index(id)] = segment;
         return this;
     }
@@ -96,12 +107,43 @@ public final class RnnParameters {
         return id.kind() != ParamKind.WEIGHT_PEEPHOLE || kindsPerDirection == 5;
     }
 
+    /** A frozen copy of this set (same segments): what an {@link Rnn} binds, so later {@link #set} calls on the
+     * caller's set cannot change what a backend prepared from. */
+    RnnParameters frozenCopy() {
+        RnnParameters p = new RnnParameters(config);
+        System.arraycopy(segments, 0, p.segments, 0, segments.length);
+        p.frozen = true;
+        return p;
+    }
+
+    /**
+     * The rows of gate block {@code gate} of parameter {@code id}: for weights and biases the H rows of that
+     * gate (in the cell's gate order), for peepholes row {@code gate} (0 i, 1 f, 2 o). Backends read
+     * parameters gate block by gate block through this view, so that parameters given as separate blocks at
+     * their own addresses (as Deeplearning4j stores them) can be added without changing any backend.
+     */
+    public MemorySegment gateBlock(ParamId id, int gate) {
+        if (!contains(id)) throw new IllegalArgumentException("id: expected one of " + ids + " but was " + id);
+        MemorySegment s = get(id);
+        if (s == null) throw new IllegalArgumentException(id.name() + ": expected a set parameter but it was not set");
+        int blocks = gateBlocks(id);
+        Checks.inRange("gate", gate, 0, blocks - 1);
+        long blockElements = config.parameterSize(id) / blocks;
+        long bytes = blockElements * config.dtype().bytes();
+        return s.asSlice(gate * bytes, bytes);
+    }
+
+    /** Number of gate blocks of {@code id}: G for weights and biases, 3 for peepholes. */
+    public int gateBlocks(ParamId id) {
+        return id.kind() == ParamKind.WEIGHT_PEEPHOLE ? 3 : config.gates();
+    }
+
     /** Throws naming the first parameter that is not set (argument name {@code what}). */
     public void requireComplete(String what) {
         for (int i = 0; i < ids.size(); i++) {
             ParamId id = ids.get(i);
             MemorySegment s = segments[index(id)];
-            long elements = config.parameterSize(id);
+            long elements = this.elements[index(id)];
             if (s == null) {
                 throw new IllegalArgumentException(what + "." + id.name() + ": expected a segment of "
                         + elements + " " + config.dtype().numpyName() + " elements but was not set");
@@ -110,6 +152,11 @@ public final class RnnParameters {
                 Checks.tensor(what + "." + id.name(), s, elements, config.dtype(), false); // throws with the reason
             }
         }
+    }
+
+    /** Element count of parameter {@code id} of this set (which must contain it): allocation-free. */
+    long elements(ParamId id) {
+        return elements[index(id)];
     }
 
     private int index(ParamId id) {

@@ -21,9 +21,16 @@ public final class RnnWorkspace implements AutoCloseable {
     int filledSeqLength = -1;
     int filledBatch = -1;
     final int[] filledLengths;
-    // The overlap checker of calls on this workspace, kept so that validation allocates nothing per call.
+    // Per-call state kept here so that validation allocates nothing: the overlap checker, and the copies of
+    // the caller's arguments (with their lengths) that calls validate and hand to the backend.
     final Overlaps overlaps;
+    final SequenceArgs args = new SequenceArgs();
+    final GradientArgs grads = new GradientArgs();
+    final int[] lengthsCopy;
     boolean filledWithLengths;
+    // The plan of the last call, reused while T and N stay the same: a plan handed to a backend escapes, so
+    // without this every call would allocate one (see Rnn#checkSequence).
+    RnnPlan plan;
 
     RnnWorkspace(Arena arena, MemorySegment segment, Rnn owner, Mode mode, int maxSeqLength, int maxBatch) {
         this.arena = arena;
@@ -34,6 +41,7 @@ public final class RnnWorkspace implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.filledLengths = new int[maxBatch];
         this.overlaps = new Overlaps(owner.config());
+        this.lengthsCopy = new int[maxBatch];
     }
 
     public Mode mode() {
@@ -79,7 +87,10 @@ public final class RnnWorkspace implements AutoCloseable {
                         + (filledWithLengths ? " with lengths" : " without lengths");
     }
 
-    /** Frees the memory when the workspace allocated it; a wrapped caller segment is left alone. */
+    /**
+     * Frees the memory when the workspace allocated it; a wrapped caller segment is left alone. Must not
+     * overlap a call that uses this workspace.
+     */
     @Override
     public void close() {
         if (arena != null) arena.close();

@@ -57,7 +57,10 @@ public final class SequenceArgs {
     public SequenceArgs cN(float[] a) { return cN(Checks.wrapOptional(a)); }
     public SequenceArgs cN(double[] a) { return cN(Checks.wrapOptional(a)); }
 
-    /** Per-sample lengths (not copied: do not change them between a training forward and its backward). */
+    /**
+     * Per-sample lengths, one per sample, each in 1..T. Calls copy them before validating; backward checks
+     * that they equal those of the training forward that filled the workspace.
+     */
     public SequenceArgs lengths(int[] lengths) { this.lengths = lengths; return this; }
 
     public int seqLength() { return seqLength; }
@@ -68,7 +71,41 @@ public final class SequenceArgs {
     public MemorySegment c0() { return c0; }
     public MemorySegment hN() { return hN; }
     public MemorySegment cN() { return cN; }
+    /** The lengths (null: all T). In the copy a backend receives the array may be longer than N: use {@link #length}. */
     public int[] lengths() { return lengths; }
+
+    /**
+     * Makes this a copy of {@code a} whose lengths live in {@code lengthsBuffer}: calls validate and run on such
+     * a copy, so a caller changing its arguments (or its lengths array) during a call cannot slip unchecked
+     * values past validation. Throws when {@code a.lengths} has not exactly one entry per sample or does not
+     * fit the buffer (the workspace's capacity).
+     */
+    SequenceArgs copyFrom(SequenceArgs a, int[] lengthsBuffer) {
+        seqLength = a.seqLength;
+        batch = a.batch;
+        input = a.input;
+        output = a.output;
+        h0 = a.h0;
+        c0 = a.c0;
+        hN = a.hN;
+        cN = a.cN;
+        int[] l = a.lengths;
+        if (l == null) {
+            lengths = null;
+            return this;
+        }
+        if (l.length != batch) {
+            throw new IllegalArgumentException("lengths: expected " + batch + " entries (one per sample) but was "
+                    + l.length);
+        }
+        if (batch > lengthsBuffer.length) {
+            throw new IllegalArgumentException("workspace: expected room for N=" + batch + " but it was sized for N<="
+                    + lengthsBuffer.length);
+        }
+        System.arraycopy(l, 0, lengthsBuffer, 0, batch);
+        lengths = lengthsBuffer;
+        return this;
+    }
 
     /** Length of sample n: lengths[n], or T when no lengths were given. */
     public int length(int n) {

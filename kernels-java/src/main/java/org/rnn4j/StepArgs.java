@@ -5,8 +5,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * One cell step of one layer and direction, for frameworks that drive the time loop themselves.
  * {@code input} [N, in], {@code hPrev}/{@code cPrev} [N, H] (optional, zero when null; c only for LSTM),
- * {@code hNext}/{@code cNext} [N, H] written (cNext optional), and {@code cache}: the backend's saved
- * activations for {@link Rnn#stepBackward}, sized by {@link Rnn#stepCacheBytes(int)}; null for inference.
+ * {@code hNext}/{@code cNext} [N, H] written (cNext optional). What backward needs is saved in the
+ * {@link StepWorkspace} of the call.
  */
 public final class StepArgs {
     int batch;
@@ -15,7 +15,6 @@ public final class StepArgs {
     MemorySegment cPrev;
     MemorySegment hNext;
     MemorySegment cNext;
-    MemorySegment cache;
 
     public StepArgs batch(int batch) { this.batch = batch; return this; }
 
@@ -39,14 +38,21 @@ public final class StepArgs {
     public StepArgs cNext(float[] a) { return cNext(Checks.wrapOptional(a)); }
     public StepArgs cNext(double[] a) { return cNext(Checks.wrapOptional(a)); }
 
-    /** Saved activations (written by a step forward, read by the step backward); any segment of the asked size. */
-    public StepArgs cache(MemorySegment s) { this.cache = s; return this; }
-
     public int batch() { return batch; }
     public MemorySegment input() { return input; }
     public MemorySegment hPrev() { return hPrev; }
     public MemorySegment cPrev() { return cPrev; }
     public MemorySegment hNext() { return hNext; }
     public MemorySegment cNext() { return cNext; }
-    public MemorySegment cache() { return cache; }
+
+    /** Makes this a copy of {@code s}: step calls validate and run on the copy. */
+    StepArgs copyFrom(StepArgs s) {
+        batch = s.batch;
+        input = s.input;
+        hPrev = s.hPrev;
+        cPrev = s.cPrev;
+        hNext = s.hNext;
+        cNext = s.cNext;
+        return this;
+    }
 }

@@ -40,6 +40,18 @@ public final class StepGradients {
     public StepGradients weightGrads(RnnParameters grads) { this.weightGrads = grads; return this; }
     public StepGradients accumulate(boolean accumulate) { this.accumulate = accumulate; return this; }
 
+    /** Makes this a copy of {@code g}: step calls validate and run on the copy. */
+    StepGradients copyFrom(StepGradients g) {
+        gradHNext = g.gradHNext;
+        gradCNext = g.gradCNext;
+        gradInput = g.gradInput;
+        gradHPrev = g.gradHPrev;
+        gradCPrev = g.gradCPrev;
+        weightGrads = g.weightGrads;
+        accumulate = g.accumulate;
+        return this;
+    }
+
     public MemorySegment gradHNext() { return gradHNext; }
     public MemorySegment gradCNext() { return gradCNext; }
     public MemorySegment gradInput() { return gradInput; }

@@ -22,9 +22,11 @@ import org.rnn4j.ParamId;
 import org.rnn4j.Rnn;
 import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
+import org.rnn4j.RnnPlan;
 import org.rnn4j.RnnWorkspace;
 import org.rnn4j.SequenceArgs;
 import org.rnn4j.StepArgs;
+import org.rnn4j.StepWorkspace;
 import org.rnn4j.spi.RnnBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,13 +35,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench}: times one configuration on one backend.
+ * {@code bench}: times one configuration (one unidirectional layer) on one backend.
  *
- * <p>Flop count (multiply and add counted separately, the matrix products only): one direction of one layer
- * costs {@code 2·T·N·(I_l + H)·G·H} for a forward pass, where {@code I_l} is I for the first layer and D·H above
- * it, G = 4 (LSTM), 3 (GRU), 1 (RNN); a forward is the sum over layers and directions. Forward+backward counts
- * 3× the forward (backward ≈ two products per forward product). {@code step} times one cell step of every
- * layer and direction (the single-step API, no cache) and counts the forward with T = 1.
+ * <p>Flop count: the shared convention of {@link RnnPlan#forwardFlops()} (multiply and add counted separately,
+ * the matrix products only): a forward costs {@code 2·T·N·(I + H)·G·H}, G = 4 (LSTM), 3 (GRU), 1 (RNN).
+ * Forward+backward counts 3× the forward (backward ≈ two products per forward product). {@code step} times one
+ * cell step (the single-step API, an inference step workspace) and counts the forward with T = 1.
+ *
+ * <p>The last line names backend, cell, mode, dtype, shape and threads, and nothing else, so the command has no
+ * options (layers, directions) that line could not tell apart; stacks are for the JMH suite.
  *
  * <p>Everything (data, weights, outputs, gradients, workspace) is allocated and filled before timing and reused
  * by every call; the data are uniform random numbers from {@code --seed}.
@@ -47,11 +51,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = {"Times forward (fwd), forward+backward (fwdbwd) or one single step (step) of one configuration: "
-                + "warm-up calls, then timed samples (System.nanoTime); prints every sample, the median and minimum "
-                + "in milliseconds and GFLOP/s.",
-                "Flops: a forward is 2*T*N*(I_l+H)*G*H per layer and direction (I_l = I for layer 0, D*H above; "
-                        + "G = 4 LSTM, 3 GRU, 1 RNN), forward+backward 3x that, step the forward with T=1.",
+        description = {"Times forward (fwd), forward+backward (fwdbwd) or one single step (step) of one "
+                + "unidirectional layer: warm-up calls, then timed samples (System.nanoTime); prints every sample, "
+                + "the median and minimum in milliseconds and GFLOP/s.",
+                "Flops: a forward is 2*T*N*(I+H)*G*H (G = 4 LSTM, 3 GRU, 1 RNN), forward+backward 3x that, step "
+                        + "the forward with T=1.",
                 "The last line is: bench: backend=B cell=C mode=M dtype=D T=.. N=.. I=.. H=.. threads=K "
                         + "median_ms=X gflops=Y (gflops at the median)."})
 final class BenchCommand implements Callable<Integer> {
@@ -69,8 +73,8 @@ final class BenchCommand implements Callable<Integer> {
     Cell cell;
 
     @Option(names = "--mode", paramLabel = "M", required = true,
-            description = "fwd (inference forward), fwdbwd (training forward + backward) or step (one cell step of "
-                    + "each layer/direction). Valid values: ${COMPLETION-CANDIDATES}.")
+            description = "fwd (inference forward), fwdbwd (training forward + backward) or step (one inference cell "
+                    + "step). Valid values: ${COMPLETION-CANDIDATES}.")
     BenchMode mode;
 
     @Option(names = "--shape", paramLabel = "T,N,I,H", required = true, converter = Converters.Shapes.class,
@@ -83,17 +87,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "K", defaultValue = "1",
             description = "Threads the backend may use (default: ${DEFAULT-VALUE}). A backend that cannot use K "
-                    + "threads runs single-threaded, says so on stderr and reports threads=1.")
+                    + "threads is an error (the reference backend is single-threaded).")
     int threads;
 
-    @Option(names = "--layers", paramLabel = "L", defaultValue = "1", description = "Stacked layers (default: ${DEFAULT-VALUE}).")
-    int layers;
-
-    @Option(names = "--bidirectional", description = "Run each layer in both directions.")
-    boolean bidirectional;
-
     @Option(names = "--warmup", paramLabel = "W", defaultValue = "5",
-            description = "Untimed calls first (default: ${DEFAULT-VALUE}).")
+            description = "Untimed calls first, at least 1 (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--samples", paramLabel = "S", defaultValue = "10",
@@ -107,8 +105,8 @@ final class BenchCommand implements Callable<Integer> {
     Path json;
 
     /** The measurements. */
-    record Result(String backend, Cell cell, BenchMode mode, DType dtype, Converters.Shape shape, int layers,
-                  boolean bidirectional, int threads, int warmup, double[] samplesMs, double flops) {
+    record Result(String backend, Cell cell, BenchMode mode, DType dtype, Converters.Shape shape, int threads,
+                  int warmup, double[] samplesMs, double flops) {
         double medianMs() {
             double[] s = samplesMs.clone();
             Arrays.sort(s);
@@ -136,40 +134,31 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (samples < 5) throw usage("--samples", "expected at least 5 but was " + samples);
-        if (warmup < 0) throw usage("--warmup", "expected >= 0 but was " + warmup);
+        if (warmup < 1) throw usage("--warmup", "expected at least 1 but was " + warmup);
         if (threads < 1) throw usage("--threads", "expected >= 1 but was " + threads);
-        if (layers < 1) throw usage("--layers", "expected >= 1 but was " + layers);
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
 
-        int used = threads;
+        // No fallback: a backend that cannot use K threads is an error, so a bench line never claims a
+        // configuration that did not run.
         RnnBackend b;
         try {
             b = BackendChoice.resolve(spec, backend, BackendOptions.threads(threads));
         } catch (IllegalArgumentException e) {
-            if (threads == 1 || e.getMessage() == null || !e.getMessage().startsWith("threads")) {
-                throw new ToolException("backend " + backend + ": " + e.getMessage(), e);
-            }
-            err.println("bench: backend " + backend + " cannot use " + threads + " threads (" + e.getMessage()
-                    + "); running it single-threaded and reporting threads=1");
-            err.flush();
-            used = 1;
-            b = BackendChoice.resolve(spec, backend, BackendOptions.threads(1));
+            throw new ToolException("backend " + backend + ": " + e.getMessage(), e);
         }
 
         RnnConfig cfg;
+        double flops;
         try {
-            cfg = RnnConfig.builder(cell, shape.inputSize(), shape.hiddenSize()).layers(layers)
-                    .bidirectional(bidirectional).dtype(dtype).build();
+            cfg = RnnConfig.builder(cell, shape.inputSize(), shape.hiddenSize()).dtype(dtype).build();
+            flops = flops(cfg, mode, shape.seqLength(), shape.batch()); // the plan checks T·N too
         } catch (IllegalArgumentException e) {
             throw new ToolException(e.getMessage(), e);
         }
-        double flops = forwardFlops(cfg, mode == BenchMode.step ? 1 : shape.seqLength(), shape.batch());
-        if (mode == BenchMode.fwdbwd) flops *= 3;
 
         out.println(String.format(Locale.ROOT, "benchmark: %s on backend %s, mode %s, %s, T=%d N=%d, %d warm-up + %d "
                         + "timed calls, threads=%d", cfg, b.name(), mode, dtype.numpyName(), shape.seqLength(),
-                shape.batch(), warmup, samples, used));
+                shape.batch(), warmup, samples, threads));
         out.println(String.format(Locale.ROOT, "  flops per call: %.4g (%s)", flops, switch (mode) {
             case fwd -> "forward";
             case fwdbwd -> "3x forward";
@@ -178,7 +167,7 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
 
         double[] ms = measure(b, cfg);
-        Result r = new Result(b.name(), cell, mode, dtype, shape, layers, bidirectional, used, warmup, ms, flops);
+        Result r = new Result(b.name(), cell, mode, dtype, shape, threads, warmup, ms, flops);
         StringBuilder list = new StringBuilder();
         for (double s : ms) list.append(String.format(Locale.ROOT, " %.4f", s));
         out.println("  samples (ms):" + list);
@@ -201,91 +190,83 @@ final class BenchCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + message);
     }
 
-    /** Forward flops of {@code cfg} over {@code T} steps and {@code N} samples (see the class comment). */
-    static double forwardFlops(RnnConfig cfg, int T, int N) {
-        double total = 0;
-        int H = cfg.hiddenSize(), G = cfg.gates();
-        for (int l = 0; l < cfg.layers(); l++) {
-            total += cfg.directions() * 2.0 * T * N * (cfg.layerInputSize(l) + H) * G * H;
-        }
-        return total;
+    /**
+     * Flops of one timed call of {@code mode} on {@code cfg} with {@code T} steps and {@code N} samples, by the
+     * shared convention {@link RnnPlan#forwardFlops()}: the forward, 3× it for forward+backward, T = 1 for a step.
+     */
+    static double flops(RnnConfig cfg, BenchMode mode, int T, int N) {
+        return switch (mode) {
+            case fwd -> new RnnPlan(cfg, T, N).forwardFlops();
+            case fwdbwd -> 3 * new RnnPlan(cfg, T, N).forwardFlops();
+            case step -> new RnnPlan(cfg, 1, N).forwardFlops();
+        };
     }
 
     // ---------------------------------------------------------------- timing
 
+    /** The call to time, and how to free what it uses (its workspace) afterwards. */
+    private record Timed(Runnable op, Runnable release) implements AutoCloseable {
+        @Override
+        public void close() {
+            release.run();
+        }
+    }
+
     private double[] measure(RnnBackend b, RnnConfig cfg) {
-        int T = shape.seqLength(), N = shape.batch(), H = cfg.hiddenSize(), rows = cfg.stateRows();
-        boolean lstm = cell.hasCellState();
         SplittableRandom rnd = new SplittableRandom(seed);
         try (Arena arena = Arena.ofShared()) {
             RnnParameters w = RnnParameters.allocate(cfg, arena);
-            for (ParamId id : cfg.parameterIds()) fill(w.get(id), rnd, 1 / Math.sqrt(H));
-            long stateElems = (long) rows * N * H;
-            try (Rnn rnn = Rnn.create(cfg, w, b)) {
-                Runnable op;
-                RnnWorkspace ws = null;
-                switch (mode) {
-                    case fwd, fwdbwd -> {
-                        SequenceArgs a = new SequenceArgs().shape(T, N)
-                                .input(random(arena, (long) T * N * cfg.inputSize(), rnd))
-                                .h0(random(arena, stateElems, rnd)).c0(lstm ? random(arena, stateElems, rnd) : null)
-                                .output(zeros(arena, (long) T * N * cfg.outputSize()))
-                                .hN(zeros(arena, stateElems)).cN(lstm ? zeros(arena, stateElems) : null);
-                        if (mode == BenchMode.fwd) {
-                            RnnWorkspace inf = rnn.newWorkspace(Mode.INFERENCE, T, N);
-                            ws = inf;
-                            op = () -> rnn.forward(a, inf);
-                        } else {
-                            RnnWorkspace train = rnn.newWorkspace(Mode.TRAINING, T, N);
-                            ws = train;
-                            GradientArgs g = new GradientArgs()
-                                    .gradOutput(random(arena, (long) T * N * cfg.outputSize(), rnd))
-                                    .gradHN(random(arena, stateElems, rnd))
-                                    .gradCN(lstm ? random(arena, stateElems, rnd) : null)
-                                    .gradInput(zeros(arena, (long) T * N * cfg.inputSize()))
-                                    .gradH0(zeros(arena, stateElems)).gradC0(lstm ? zeros(arena, stateElems) : null)
-                                    .weightGrads(RnnParameters.allocate(cfg, arena));
-                            op = () -> {
-                                rnn.forward(a, train);
-                                rnn.backward(a, g, train);
-                            };
-                        }
-                    }
-                    case step -> {
-                        int D = cfg.directions();
-                        StepArgs[][] steps = new StepArgs[cfg.layers()][D];
-                        long nh = (long) N * H;
-                        for (int l = 0; l < cfg.layers(); l++) {
-                            for (int d = 0; d < D; d++) {
-                                steps[l][d] = new StepArgs().batch(N)
-                                        .input(random(arena, (long) N * cfg.layerInputSize(l), rnd))
-                                        .hPrev(random(arena, nh, rnd)).cPrev(lstm ? random(arena, nh, rnd) : null)
-                                        .hNext(zeros(arena, nh)).cNext(lstm ? zeros(arena, nh) : null);
-                            }
-                        }
-                        op = () -> {
-                            for (int l = 0; l < steps.length; l++) {
-                                for (int d = 0; d < steps[l].length; d++) rnn.stepForward(l, d, steps[l][d]);
-                            }
-                        };
-                    }
-                    default -> throw new AssertionError(mode);
+            for (ParamId id : cfg.parameterIds()) fill(w.get(id), rnd, 1 / Math.sqrt(cfg.hiddenSize()));
+            try (Rnn rnn = Rnn.create(cfg, w, b); Timed timed = prepare(rnn, cfg, arena, rnd)) {
+                for (int i = 0; i < warmup; i++) timed.op().run();
+                double[] ms = new double[samples];
+                for (int i = 0; i < samples; i++) {
+                    long t0 = System.nanoTime();
+                    timed.op().run();
+                    long t1 = System.nanoTime();
+                    ms[i] = (t1 - t0) / 1e6;
                 }
-                try {
-                    for (int i = 0; i < warmup; i++) op.run();
-                    double[] ms = new double[samples];
-                    for (int i = 0; i < samples; i++) {
-                        long t0 = System.nanoTime();
-                        op.run();
-                        long t1 = System.nanoTime();
-                        ms[i] = (t1 - t0) / 1e6;
-                    }
-                    return ms;
-                } finally {
-                    if (ws != null) ws.close();
-                }
+                return ms;
             }
         }
+    }
+
+    /** Allocates and fills everything the call of {@link #mode} needs, before any timing. */
+    private Timed prepare(Rnn rnn, RnnConfig cfg, Arena arena, SplittableRandom rnd) {
+        int T = shape.seqLength(), N = shape.batch();
+        boolean lstm = cell.hasCellState();
+        long stateElems = (long) cfg.stateRows() * N * cfg.hiddenSize();
+        return switch (mode) {
+            case fwd, fwdbwd -> {
+                SequenceArgs a = new SequenceArgs().shape(T, N)
+                        .input(random(arena, (long) T * N * cfg.inputSize(), rnd))
+                        .h0(random(arena, stateElems, rnd)).c0(lstm ? random(arena, stateElems, rnd) : null)
+                        .output(zeros(arena, (long) T * N * cfg.outputSize()))
+                        .hN(zeros(arena, stateElems)).cN(lstm ? zeros(arena, stateElems) : null);
+                if (mode == BenchMode.fwd) {
+                    RnnWorkspace inf = rnn.newWorkspace(Mode.INFERENCE, T, N);
+                    yield new Timed(() -> rnn.forward(a, inf), inf::close);
+                }
+                GradientArgs g = new GradientArgs()
+                        .gradOutput(random(arena, (long) T * N * cfg.outputSize(), rnd))
+                        .gradHN(random(arena, stateElems, rnd)).gradCN(lstm ? random(arena, stateElems, rnd) : null)
+                        .gradInput(zeros(arena, (long) T * N * cfg.inputSize()))
+                        .gradH0(zeros(arena, stateElems)).gradC0(lstm ? zeros(arena, stateElems) : null)
+                        .weightGrads(RnnParameters.allocate(cfg, arena));
+                RnnWorkspace train = rnn.newWorkspace(Mode.TRAINING, T, N);
+                yield new Timed(() -> {
+                    rnn.forward(a, train);
+                    rnn.backward(a, g, train);
+                }, train::close);
+            }
+            case step -> {
+                StepArgs step = new StepArgs().batch(N).input(random(arena, (long) N * cfg.inputSize(), rnd))
+                        .hPrev(random(arena, stateElems, rnd)).cPrev(lstm ? random(arena, stateElems, rnd) : null)
+                        .hNext(zeros(arena, stateElems)).cNext(lstm ? zeros(arena, stateElems) : null);
+                StepWorkspace inf = rnn.newStepWorkspace(Mode.INFERENCE, N);
+                yield new Timed(() -> rnn.stepForward(0, 0, step, inf), inf::close);
+            }
+        };
     }
 
     private MemorySegment zeros(Arena arena, long elements) {
@@ -320,8 +301,6 @@ final class BenchCommand implements Callable<Integer> {
         field(sb, "N", Integer.toString(r.shape().batch()));
         field(sb, "I", Integer.toString(r.shape().inputSize()));
         field(sb, "H", Integer.toString(r.shape().hiddenSize()));
-        field(sb, "layers", Integer.toString(r.layers()));
-        field(sb, "bidirectional", Boolean.toString(r.bidirectional()));
         field(sb, "threads", Integer.toString(r.threads()));
         field(sb, "warmup", Integer.toString(r.warmup()));
         StringBuilder s = new StringBuilder("[");

@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 /** {@code conform [DIR] [--backend B] [--dtype f64|f32]}: runs a directory of reference cases. */
 @Command(name = "conform",
         mixinStandardHelpOptions = true,
-        description = {"Runs every case of a directory in the cases.json format (forward and backward, all outputs "
-                + "and gradients) and prints one line per case with its maximum error.",
+        description = {"Runs every case of a directory in the cases.json format (training forward and backward, "
+                + "and an inference forward compared as output(inference), h_n(inference), c_n(inference); all "
+                + "outputs and gradients) and prints one line per case with its maximum error.",
                 "The error of an array is max|got-want| / max(1, max|want|); a case passes at 1e-10 in f64 and "
                         + "1e-4 in f32 (inputs and weights rounded to float, compared with the float64 wants).",
                 "The last line is: conform: P passed, F failed, max error E. Exit status 0 only when F = 0 and P > 0."})

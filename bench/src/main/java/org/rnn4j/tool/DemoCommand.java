@@ -15,11 +15,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code demo}: conform (f64, f32) on the bundled fixtures and gradcheck, for every available backend. */
+/** {@code demo}: conform (f64, f32) on the bundled fixtures and gradcheck with single steps, for every available backend. */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
         description = {"For every available backend: conform on the bundled PyTorch fixtures in f64 and f32, and "
-                + "gradcheck; then a summary table (backend, check, passed, failed, max error).",
+                + "gradcheck (sequence calls and single steps); then a summary table (backend, check, passed, "
+                + "failed, max error).",
                 "The last line is 'demo: all checks passed' (exit status 0) or 'demo: N checks failed' (exit status 1)."})
 final class DemoCommand implements Callable<Integer> {
     @Spec
@@ -62,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
                     detail.println();
                 }
                 try {
-                    GradcheckCommand.Outcome g = GradcheckCommand.run(detail, Backends.get(info.name()), false);
+                    GradcheckCommand.Outcome g = GradcheckCommand.run(detail, Backends.get(info.name()), true);
                     rows.add(new Row(info.name(), "gradcheck", g.passed(), g.failed(), Double.isNaN(g.worstRatio())
                             ? "n/a" : String.format(Locale.ROOT, "%.1e of allowed (worst |analytic-numeric|/allowed)", g.worstRatio())));
                 } catch (RuntimeException e) {

@@ -15,13 +15,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code gradcheck [--backend B] [--steps]}: the gradient checker over the standard suite. */
+/** {@code gradcheck [--backend B] [--no-steps]}: the gradient checker over the standard suite and its single steps. */
 @Command(name = "gradcheck",
         mixinStandardHelpOptions = true,
         description = {"Checks a backend's analytic gradients against central finite differences in float64 "
                 + "(eps 1e-6, atol 1e-5, rtol 1e-3, as torch.autograd.gradcheck) over the standard suite: every cell "
                 + "(LSTM, LSTM with peepholes, both GRU forms, RNN tanh/relu), single and stacked layers, "
-                + "bidirectional, variable lengths, batch-first, on random small shapes.",
+                + "bidirectional, variable lengths, batch-first, on random small shapes; and the single-step API "
+                + "(stepForward/stepBackward) of every layer and direction of every case, unless --no-steps.",
                 "Prints one row per case (its worst tensor), the full table of each failing case, and last: "
                         + "gradcheck: P passed, F failed. Exit status 0 only when all pass."})
 final class GradcheckCommand implements Callable<Integer> {
@@ -32,9 +33,9 @@ final class GradcheckCommand implements Callable<Integer> {
             description = "Backend to check (default: ${DEFAULT-VALUE}; system property rnn4j.backend).")
     String backend;
 
-    @Option(names = "--steps",
+    @Option(names = "--steps", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also check the single-step API (stepForward/stepBackward) of every layer and direction "
-                    + "of every case.")
+                    + "of every case (default: on; --no-steps checks the sequence calls only).")
     boolean steps;
 
     /** Totals of a run; {@code worstRatio} is the largest |analytic-numeric|/allowed seen (NaN when none ran). */

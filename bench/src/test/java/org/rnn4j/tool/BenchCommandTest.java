@@ -14,10 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.rnn4j.Activation;
 import org.rnn4j.Cell;
 import org.rnn4j.DType;
 import org.rnn4j.GruVariant;
 import org.rnn4j.RnnConfig;
+import org.rnn4j.RnnPlan;
 import org.rnn4j.util.MiniJson;
 
 class BenchCommandTest {
@@ -41,13 +43,22 @@ class BenchCommandTest {
     }
 
     @Test
-    void jsonAndThreadsFallback(@TempDir Path dir) throws IOException {
+    void threadsTheBackendCannotUseAreAnError() {
+        ToolRun run = ToolRun.of("bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd",
+                "--shape", "2,3,2,3", "--threads", "4", "--warmup", "1", "--samples", "5");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("threads: expected 0 or 1 for the single-threaded reference backend but was 4"),
+                run.err());
+        assertTrue(!run.out().contains("bench: backend="), run.out());
+    }
+
+    @Test
+    void json(@TempDir Path dir) throws IOException {
         Path json = dir.resolve("out/result.json");
         ToolRun run = ToolRun.of("bench", "--backend", "reference", "--cell", "lstm_peephole", "--mode", "fwdbwd",
-                "--shape", "2,3,2,3", "--dtype", "f64", "--layers", "2", "--bidirectional", "--threads", "4",
-                "--warmup", "0", "--samples", "6", "--json", json.toString());
+                "--shape", "2,3,2,3", "--dtype", "f64", "--threads", "1",
+                "--warmup", "1", "--samples", "6", "--json", json.toString());
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("cannot use 4 threads") && run.err().contains("threads=1"), run.err());
         Matcher m = LINE.matcher(run.lastLine());
         assertTrue(m.matches(), run.lastLine());
         assertEquals("1", m.group(9));
@@ -58,23 +69,41 @@ class BenchCommandTest {
         assertEquals("lstm_peephole", j.get("cell"));
         assertEquals("fwdbwd", j.get("mode"));
         assertEquals(1L, j.get("threads"));
-        assertEquals(2L, j.get("layers"));
-        assertEquals(Boolean.TRUE, j.get("bidirectional"));
+        assertEquals(1L, j.get("warmup"));
         assertEquals(6, ((List<?>) j.get("samples_ms")).size());
         for (String k : List.of("median_ms", "min_ms", "gflops", "flops", "cpu_model", "jdk", "date", "T", "N", "I", "H")) {
             assertTrue(j.containsKey(k), k);
         }
-        // 3x forward: per layer and direction 2*T*N*(I_l+H)*G*H, I_0 = 2, I_1 = 2*3.
-        double fwd = 2 * (2.0 * 2 * 3 * (2 + 3) * 4 * 3) + 2 * (2.0 * 2 * 3 * (6 + 3) * 4 * 3);
+        // 3x forward: 2*T*N*(I+H)*G*H.
+        double fwd = 2.0 * 2 * 3 * (2 + 3) * 4 * 3;
         assertEquals(3 * fwd, ((Number) j.get("flops")).doubleValue(), 1e-9);
     }
 
     @Test
-    void flopCount() {
+    void flopCountIsTheSharedConvention() {
         RnnConfig lstm = RnnConfig.builder(Cell.lstm(), 10, 20).dtype(DType.F32).build();
-        assertEquals(2.0 * 5 * 3 * 30 * 4 * 20, BenchCommand.forwardFlops(lstm, 5, 3));
-        RnnConfig gru = RnnConfig.builder(Cell.gru(GruVariant.RESET_BEFORE), 10, 20).layers(2).bidirectional(true).build();
-        assertEquals(2 * 2.0 * 30 * 3 * 20 + 2 * 2.0 * 60 * 3 * 20, BenchCommand.forwardFlops(gru, 1, 1));
+        double fwd = 2.0 * 5 * 3 * 30 * 4 * 20;
+        assertEquals(fwd, new RnnPlan(lstm, 5, 3).forwardFlops());
+        assertEquals(fwd, BenchCommand.flops(lstm, BenchCommand.BenchMode.fwd, 5, 3));
+        assertEquals(3 * fwd, BenchCommand.flops(lstm, BenchCommand.BenchMode.fwdbwd, 5, 3));
+        assertEquals(fwd / 5, BenchCommand.flops(lstm, BenchCommand.BenchMode.step, 5, 3));
+        RnnConfig gru = RnnConfig.builder(Cell.gru(GruVariant.RESET_BEFORE), 10, 20).build();
+        assertEquals(2.0 * 30 * 3 * 20, BenchCommand.flops(gru, BenchCommand.BenchMode.fwd, 1, 1));
+        RnnConfig rnn = RnnConfig.builder(Cell.rnn(Activation.TANH), 10, 20).build();
+        assertEquals(2.0 * 30 * 1 * 20, BenchCommand.flops(rnn, BenchCommand.BenchMode.step, 7, 1));
+    }
+
+    @Test
+    void stacksAndDirectionsAreNotOptions() {
+        // The bench line could not tell them apart, so the command has no such options.
+        for (String opt : new String[] {"--layers", "--bidirectional"}) {
+            ToolRun run = ToolRun.of("bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd",
+                    "--shape", "1,2,3,4", opt, "2");
+            assertEquals(2, run.exitCode(), run.toString());
+            assertTrue(run.err().contains("Unknown option") && run.err().contains("'" + opt + "'"), run.err());
+        }
+        ToolRun help = ToolRun.of("bench", "--help");
+        assertTrue(!help.out().contains("--layers") && !help.out().contains("--bidirectional"), help.out());
     }
 
     @Test
@@ -87,11 +116,12 @@ class BenchCommandTest {
                 {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4", "--samples", "4"},
                 {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4", "--dtype", "f16"},
                 {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4", "--threads", "0"},
+                {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4", "--warmup", "0"},
                 {"bench", "--backend", "nope", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4"},
                 {"bench", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4"},
         };
-        String[] expect = {"--shape", "--shape", "--cell", "--mode", "--samples", "--dtype", "--threads", "--backend",
-                "--backend"};
+        String[] expect = {"--shape", "--shape", "--cell", "--mode", "--samples", "--dtype", "--threads", "--warmup",
+                "--backend", "--backend"};
         for (int i = 0; i < bad.length; i++) {
             ToolRun run = ToolRun.of(bad[i]);
             assertEquals(2, run.exitCode(), String.join(" ", bad[i]) + "\n" + run);

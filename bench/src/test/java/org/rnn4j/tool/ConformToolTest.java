@@ -19,7 +19,7 @@ import org.rnn4j.conform.Conformance;
 /** The reference backend against the bundled PyTorch fixtures, through the library and through the command. */
 class ConformToolTest {
     private static final Pattern SUMMARY =
-            Pattern.compile("conform: (\\d+) passed, (\\d+) failed, max error (\\d\\.\\de[-+]\\d\\d)");
+            Pattern.compile("conform: (\\d+) passed, (\\d+) failed, max error (\\d\\.\\d\\de[-+]\\d\\d)");
 
     @Test
     void referencePassesAllBundledCasesInF64() throws IOException {

@@ -1,6 +1,7 @@
 package org.rnn4j.tool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -73,22 +74,26 @@ class HelpAndCommandsTest {
     }
 
     @Test
-    void info() {
-        ToolRun run = ToolRun.of("info");
-        assertEquals(0, run.exitCode(), run.toString());
-        for (String s : new String[] {"JDK:", "Vector API:", "CPU:", "SIMD flags:", "Backends:", "reference  available",
-                "Native library"}) {
-            assertTrue(run.out().contains(s), s + " in\n" + run.out());
-        }
-    }
-
-    @Test
-    void gradcheckOnTheReference() {
+    void gradcheckOnTheReferenceChecksSingleStepsByDefault() {
         ToolRun run = ToolRun.of("gradcheck", "--backend", "reference");
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.lastLine().matches("gradcheck: \\d+ passed, 0 failed"), run.lastLine());
         assertTrue(run.out().contains("lstm_peephole/varlen"), run.out());
         assertTrue(run.out().contains("gru_reset_before/batchfirst"), run.out());
+        assertTrue(run.out().contains("plus single steps"), run.out());
+        assertTrue(run.out().contains(" step(l0,d0) "), run.out());
+        assertTrue(run.out().contains(" step(l1,d1) "), "a stacked bidirectional case's last step\n" + run.out());
+    }
+
+    @Test
+    void gradcheckNoStepsChecksTheSequenceCallsOnly() {
+        ToolRun run = ToolRun.of("gradcheck", "--no-steps");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.lastLine().matches("gradcheck: \\d+ passed, 0 failed"), run.lastLine());
+        assertFalse(run.out().contains("step("), run.out());
+        assertFalse(run.out().contains("plus single steps"), run.out());
+        long rows = run.lines().stream().filter(l -> l.endsWith(" PASS")).count();
+        assertEquals(rows + " passed, 0 failed", run.lastLine().substring("gradcheck: ".length()));
     }
 
     @Test
@@ -100,5 +105,6 @@ class HelpAndCommandsTest {
         assertTrue(Pattern.compile("reference\\s+conform f64\\s+13\\s+0").matcher(run.out()).find(), run.out());
         assertTrue(Pattern.compile("reference\\s+conform f32\\s+13\\s+0").matcher(run.out()).find(), run.out());
         assertTrue(Pattern.compile("reference\\s+gradcheck\\s+\\d+\\s+0").matcher(run.out()).find(), run.out());
+        assertTrue(run.out().contains(" step(l0,d0) "), "the demo's gradcheck includes single steps\n" + run.out());
     }
 }

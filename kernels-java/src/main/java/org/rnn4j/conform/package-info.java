@@ -2,7 +2,10 @@
  * Conformance against reference data computed elsewhere (the bundled PyTorch float64 fixtures, or a
  * framework's own): {@link org.rnn4j.conform.Conformance#run} runs every case of a directory in the
  * {@code cases.json} format through the public {@link org.rnn4j.Rnn} API on any backend and compares every
- * output and gradient.
+ * output and gradient: a training forward and its backward, and an inference forward (the path fast backends
+ * specialise) whose {@code output}, {@code h_n} and {@code c_n} are compared with the same expectations and
+ * reported as {@code output(inference)}, {@code h_n(inference)}, {@code c_n(inference)}. Every result buffer
+ * starts as NaN, so an element a backend does not write fails the case.
  *
  * <h2>The directory format</h2>
  * {@code cases.json} is an object whose {@code "cases"} array holds one object per case:
@@ -34,6 +37,7 @@
  * The error of an array is {@code max|got − want| / max(1, max|want|)}; a case's error is the largest over its
  * arrays. A case passes at {@link org.rnn4j.conform.Conformance#F64_THRESHOLD} in float64 and
  * {@link org.rnn4j.conform.Conformance#F32_THRESHOLD} in float32, where inputs, states, weights and upstream
- * gradients are rounded to float and results are compared with the float64 expectations.
+ * gradients are rounded to float and results are compared with the float64 expectations. Errors are printed
+ * with three significant digits ({@code 1.04e-10}), so an error just above a threshold never prints as it.
  */
 package org.rnn4j.conform;

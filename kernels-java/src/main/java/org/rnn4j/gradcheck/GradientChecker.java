@@ -78,7 +78,7 @@ public final class GradientChecker {
     }
 
     /**
-     * The single-step API for layer {@code layer}, direction {@code direction}: stepForward with a cache and
+     * The single-step API for layer {@code layer}, direction {@code direction}: stepForward with a training step workspace and
      * stepBackward on {@code c.batch()} samples (T and lengths are ignored); gradients w.r.t. {@code input},
      * {@code hPrev}, {@code cPrev} (LSTM) and that layer direction's parameters.
      */

@@ -11,10 +11,12 @@ import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
 import org.rnn4j.StepArgs;
 import org.rnn4j.StepGradients;
+import org.rnn4j.StepWorkspace;
+import org.rnn4j.Mode;
 import org.rnn4j.spi.RnnBackend;
 
 /**
- * {@link GradientChecker#checkStep} on the single-step API: stepForward (with cache) + stepBackward of one
+ * {@link GradientChecker#checkStep} on the single-step API: stepForward (training step workspace) + stepBackward of one
  * layer and direction against central differences of L = Σ hNext·gradHNext [+ Σ cNext·gradCNext].
  */
 final class StepCheck {
@@ -52,28 +54,29 @@ final class StepCheck {
             StepArgs step = new StepArgs().batch(N).input(x).hPrev(hPrev).cPrev(cPrev).hNext(hNext).cNext(cNext);
             StepGradients grads = new StepGradients().gradHNext(gHN).gradCNext(gCN).gradInput(dx).gradHPrev(dh)
                     .gradCPrev(dcp).weightGrads(dw).accumulate(false);
-            try (Rnn rnn = Rnn.create(cfg, w, backend)) {
-                MemorySegment cache = arena.allocate(Math.max(1, rnn.stepCacheBytes(N)), 64);
+            try (Rnn rnn = Rnn.create(cfg, w, backend);
+                 StepWorkspace train = rnn.newStepWorkspace(Mode.TRAINING, N);
+                 StepWorkspace infer = rnn.newStepWorkspace(Mode.INFERENCE, N)) {
                 List<ParamId> mine = new ArrayList<>(), others = new ArrayList<>();
                 for (ParamId id : cfg.parameterIds()) {
                     (id.layer() == layer && id.direction() == dir ? mine : others).add(id);
                 }
                 // Analytic: overwrite, then a second step pair that must accumulate.
-                rnn.stepForward(layer, dir, step.cache(cache));
-                rnn.stepBackward(layer, dir, step, grads);
+                rnn.stepForward(layer, dir, step, train);
+                rnn.stepBackward(layer, dir, step, grads, train);
                 double[] ax = F64.read(dx, inE), ahp = F64.read(dh, stE);
                 double[] acp = hasC ? F64.read(dcp, stE) : null;
                 List<double[]> aw = new ArrayList<>();
                 for (ParamId id : mine) aw.add(F64.read(dw.get(id), cfg.parameterSize(id)));
-                rnn.stepForward(layer, dir, step);
-                rnn.stepBackward(layer, dir, step, grads.accumulate(true));
+                rnn.stepForward(layer, dir, step, train);
+                rnn.stepBackward(layer, dir, step, grads.accumulate(true), train);
                 List<double[]> twice = new ArrayList<>(), untouched = new ArrayList<>();
                 for (ParamId id : mine) twice.add(F64.read(dw.get(id), cfg.parameterSize(id)));
                 for (ParamId id : others) untouched.add(F64.read(dw.get(id), cfg.parameterSize(id)));
-                step.cache(null); // the numeric forwards are inference steps
+                // The numeric forwards are inference steps.
 
                 FiniteDifferences.Loss loss = () -> {
-                    rnn.stepForward(layer, dir, step);
+                    rnn.stepForward(layer, dir, step, infer);
                     return F64.dot(hNext, gHN, stE) + (hasC ? F64.dot(cNext, gCN, stE) : 0);
                 };
                 double l0 = loss.eval();

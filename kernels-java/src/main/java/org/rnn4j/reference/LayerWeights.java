@@ -1,7 +1,7 @@
 package org.rnn4j.reference;
 
-import java.lang.foreign.MemorySegment;
 import org.rnn4j.Cell;
+import org.rnn4j.ParamId;
 import org.rnn4j.ParamKind;
 import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
@@ -33,12 +33,11 @@ final class LayerWeights {
 
     /** Re-reads the parameters of layer {@code layer}, direction {@code dir} from the caller's segments. */
     void load(RnnParameters p, int layer, int dir) {
-        var dt = p.config().dtype();
-        Tensors.read(p.get(ParamKind.WEIGHT_IH, layer, dir), dt, 0, wih);
-        Tensors.read(p.get(ParamKind.WEIGHT_HH, layer, dir), dt, 0, whh);
-        Tensors.read(p.get(ParamKind.BIAS_IH, layer, dir), dt, 0, bih);
-        Tensors.read(p.get(ParamKind.BIAS_HH, layer, dir), dt, 0, bhh);
-        if (peep != null) Tensors.read(p.get(ParamKind.WEIGHT_PEEPHOLE, layer, dir), dt, 0, peep);
+        read(p, ParamKind.WEIGHT_IH, layer, dir, wih);
+        read(p, ParamKind.WEIGHT_HH, layer, dir, whh);
+        read(p, ParamKind.BIAS_IH, layer, dir, bih);
+        read(p, ParamKind.BIAS_HH, layer, dir, bhh);
+        if (peep != null) read(p, ParamKind.WEIGHT_PEEPHOLE, layer, dir, peep);
     }
 
     /** Gradient accumulators shaped like these weights. */
@@ -48,12 +47,34 @@ final class LayerWeights {
 
     /** Writes {@code g} into the gradient segments of layer {@code layer}, direction {@code dir}. */
     static void store(LayerGrads g, RnnParameters out, int layer, int dir, boolean accumulate) {
-        var dt = out.config().dtype();
-        Tensors.write(out.get(ParamKind.WEIGHT_IH, layer, dir), dt, 0, g.wih, accumulate);
-        Tensors.write(out.get(ParamKind.WEIGHT_HH, layer, dir), dt, 0, g.whh, accumulate);
-        Tensors.write(out.get(ParamKind.BIAS_IH, layer, dir), dt, 0, g.bih, accumulate);
-        Tensors.write(out.get(ParamKind.BIAS_HH, layer, dir), dt, 0, g.bhh, accumulate);
-        MemorySegment p = out.get(ParamKind.WEIGHT_PEEPHOLE, layer, dir);
-        if (p != null) Tensors.write(p, dt, 0, g.peep, accumulate);
+        write(out, ParamKind.WEIGHT_IH, layer, dir, g.wih, accumulate);
+        write(out, ParamKind.WEIGHT_HH, layer, dir, g.whh, accumulate);
+        write(out, ParamKind.BIAS_IH, layer, dir, g.bih, accumulate);
+        write(out, ParamKind.BIAS_HH, layer, dir, g.bhh, accumulate);
+        if (g.peep.length > 0) write(out, ParamKind.WEIGHT_PEEPHOLE, layer, dir, g.peep, accumulate);
+    }
+
+    // Parameters are read and written gate block by gate block, through the one view every backend uses.
+
+    private static void read(RnnParameters p, ParamKind kind, int layer, int dir, double[] dst) {
+        ParamId id = new ParamId(kind, layer, dir == 1);
+        int blocks = p.gateBlocks(id);
+        int per = dst.length / blocks;
+        double[] block = new double[per];
+        for (int b = 0; b < blocks; b++) {
+            Tensors.read(p.gateBlock(id, b), p.config().dtype(), 0, block);
+            System.arraycopy(block, 0, dst, b * per, per);
+        }
+    }
+
+    private static void write(RnnParameters p, ParamKind kind, int layer, int dir, double[] src, boolean accumulate) {
+        ParamId id = new ParamId(kind, layer, dir == 1);
+        int blocks = p.gateBlocks(id);
+        int per = src.length / blocks;
+        double[] block = new double[per];
+        for (int b = 0; b < blocks; b++) {
+            System.arraycopy(src, b * per, block, 0, per);
+            Tensors.write(p.gateBlock(id, b), p.config().dtype(), 0, block, accumulate);
+        }
     }
 }

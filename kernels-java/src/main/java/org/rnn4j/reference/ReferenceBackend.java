@@ -40,8 +40,8 @@ public final class ReferenceBackend implements RnnBackend {
     }
 
     @Override
-    public long stepCacheBytes(RnnConfig config, int batch) {
-        return batch * StepRecord.doubles(config.hiddenSize(), config.gates()) * Double.BYTES;
+    public long stepWorkspaceBytes(RnnConfig config, int batch, Mode mode) {
+        return mode == Mode.INFERENCE ? 0 : batch * StepRecord.doubles(config.hiddenSize(), config.gates()) * Double.BYTES;
     }
 
     /** Double index of the record of (layer, dir, t, n) in a training workspace. */
@@ -146,7 +146,7 @@ public final class ReferenceBackend implements RnnBackend {
     // ---------------------------------------------------------------- single steps
 
     @Override
-    public void stepForward(PreparedWeights prepared, int layer, int dir, StepArgs s) {
+    public void stepForward(PreparedWeights prepared, int layer, int dir, StepArgs s, MemorySegment ws, Mode mode) {
         ReferenceWeights w = (ReferenceWeights) prepared;
         RnnConfig c = w.config();
         LayerWeights lw = w.get(layer, dir);
@@ -162,12 +162,13 @@ public final class ReferenceBackend implements RnnBackend {
             CellMath.forward(lw, x, rec);
             Tensors.write(s.hNext(), dt, (long) n * H, rec.h, false);
             if (s.cNext() != null) Tensors.write(s.cNext(), dt, (long) n * H, rec.c, false);
-            if (s.cache() != null) rec.save(s.cache(), n * recDoubles);
+            if (mode == Mode.TRAINING) rec.save(ws, n * recDoubles);
         }
     }
 
     @Override
-    public void stepBackward(PreparedWeights prepared, int layer, int dir, StepArgs s, StepGradients g) {
+    public void stepBackward(PreparedWeights prepared, int layer, int dir, StepArgs s, StepGradients g,
+                             MemorySegment ws) {
         ReferenceWeights w = (ReferenceWeights) prepared;
         RnnConfig c = w.config();
         LayerWeights lw = w.get(layer, dir);
@@ -180,7 +181,7 @@ public final class ReferenceBackend implements RnnBackend {
         long recDoubles = StepRecord.doubles(H, c.gates());
         for (int n = 0; n < s.batch(); n++) {
             Tensors.read(s.input(), dt, (long) n * in, x);
-            rec.load(s.cache(), n * recDoubles);
+            rec.load(ws, n * recDoubles);
             Tensors.read(g.gradHNext(), dt, (long) n * H, dh);
             Tensors.read(g.gradCNext(), dt, (long) n * H, dc);
             java.util.Arrays.fill(dx, 0);

@@ -6,7 +6,7 @@ import java.lang.foreign.ValueLayout;
 /**
  * Everything one cell step of one sample computed that its backward needs: the states it started from, the
  * activated gates, the cell-specific extra vector and the new states. Serialised as float64 into workspaces
- * and step caches, {@link #doubles} values per record.
+ * and step workspaces, {@link #doubles} values per record.
  *
  * <p>{@code extra}: for the linear-before-reset GRU, {@code W_hn h + b_hn}; for the reset-before GRU,
  * {@code r ⊙ h_prev}; unused (zero) otherwise.

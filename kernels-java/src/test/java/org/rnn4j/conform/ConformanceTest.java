@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
@@ -20,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -34,11 +39,13 @@ import org.rnn4j.ParamId;
 import org.rnn4j.Rnn;
 import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
+import org.rnn4j.RnnPlan;
 import org.rnn4j.RnnWorkspace;
 import org.rnn4j.SequenceArgs;
 import org.rnn4j.npy.NpyArray;
 import org.rnn4j.npy.Npz;
 import org.rnn4j.reference.ReferenceBackend;
+import org.rnn4j.spi.RnnBackend;
 
 /**
  * The runner on case directories written here from the reference backend's own results (no bench resources
@@ -80,7 +87,7 @@ class ConformanceTest {
         assertEquals(CASES.size(), s.passed());
         assertEquals(0, s.failed());
         assertTrue(s.ok());
-        assertTrue(s.line().matches("conform: 4 passed, 0 failed, max error \\d\\.\\de[-+]\\d\\d"), s.line());
+        assertTrue(s.line().matches("conform: 4 passed, 0 failed, max error \\d\\.\\d\\de[-+]\\d\\d"), s.line());
     }
 
     @Test
@@ -116,7 +123,76 @@ class ConformanceTest {
         CaseResult r = Conformance.run(dir, new ReferenceBackend(), DType.F32).get(0);
         assertFalse(r.passed());
         assertEquals("output", r.worstArray());
-        assertTrue(r.reason().contains("exceeds 1.0e-04"), r.reason());
+        assertTrue(r.reason().contains("exceeds 1.00e-04"), r.reason());
+    }
+
+    @Test
+    void inferenceForwardIsComparedToo() throws IOException {
+        writeAll(dir, CASES);
+        // Only the inference forward is off: the training forward and the gradients are right.
+        RnnBackend offByOne = breakInference((args, dtype) -> {
+            MemorySegment out = args.output();
+            if (dtype == DType.F64) out.set(ValueLayout.JAVA_DOUBLE, 0, out.get(ValueLayout.JAVA_DOUBLE, 0) + 1e-6);
+            else out.set(ValueLayout.JAVA_FLOAT, 0, out.get(ValueLayout.JAVA_FLOAT, 0) + 1e-3f);
+        });
+        for (DType dtype : List.of(DType.F64, DType.F32)) {
+            for (CaseResult r : Conformance.run(dir, offByOne, dtype)) {
+                assertFalse(r.passed(), r.line());
+                assertEquals("output(inference)", r.worstArray(), r.line());
+                assertTrue(r.reason().contains("in output(inference) exceeds"), r.reason());
+            }
+        }
+    }
+
+    @Test
+    void inferenceStatesLeftUnwrittenFail() throws IOException {
+        writeAll(dir, CASES);
+        // The inference forward writes no final states: their buffers keep the NaN they start with.
+        RnnBackend noStates = breakInference(null);
+        List<CaseResult> results = Conformance.run(dir, noStates, DType.F64);
+        for (CaseResult r : results) {
+            assertFalse(r.passed(), r.line());
+            assertEquals(Double.POSITIVE_INFINITY, r.maxError(), r.line());
+            assertEquals("h_n(inference)", r.worstArray(), r.line());
+        }
+        assertEquals("conform: 0 passed, 4 failed, max error inf", Conformance.summarize(results).line());
+    }
+
+    /**
+     * The reference backend with its inference forward broken: {@code after} edits its results, or (null) the
+     * inference forward runs with its final-state outputs removed, leaving them unwritten.
+     */
+    private static RnnBackend breakInference(BiConsumer<SequenceArgs, DType> after) {
+        RnnBackend ref = new ReferenceBackend();
+        return (RnnBackend) Proxy.newProxyInstance(RnnBackend.class.getClassLoader(), new Class<?>[] {RnnBackend.class},
+                (proxy, method, a) -> {
+                    boolean inference = method.getName().equals("forward") && a != null && a.length == 5
+                            && a[4] == Mode.INFERENCE;
+                    if (inference && after == null) {
+                        SequenceArgs in = (SequenceArgs) a[2];
+                        a = a.clone();
+                        a[2] = new SequenceArgs().shape(in.seqLength(), in.batch()).input(in.input()).h0(in.h0())
+                                .c0(in.c0()).output(in.output()).lengths(lengthsOf(in));
+                    }
+                    Object result;
+                    try {
+                        result = method.invoke(ref, a);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (inference && after != null) {
+                        RnnPlan plan = (RnnPlan) a[1];
+                        after.accept((SequenceArgs) a[2], plan.config().dtype());
+                    }
+                    return result;
+                });
+    }
+
+    private static int[] lengthsOf(SequenceArgs a) {
+        if (a.lengths() == null) return null;
+        int[] l = new int[a.batch()];
+        for (int n = 0; n < l.length; n++) l[n] = a.length(n);
+        return l;
     }
 
     @Test
@@ -261,8 +337,11 @@ class ConformanceTest {
 
     @Test
     void formatsErrors() {
-        assertEquals("3.2e-15", Conformance.formatError(3.2e-15));
-        assertEquals("1.0e-04", Conformance.formatError(1e-4));
+        assertEquals("3.21e-15", Conformance.formatError(3.2149e-15));
+        assertEquals("1.00e-04", Conformance.formatError(1e-4));
+        // Three significant digits: an error just above the threshold does not print as the threshold.
+        assertEquals("1.04e-10", Conformance.formatError(1.04e-10));
+        assertEquals("1.00e-10", Conformance.formatError(Conformance.F64_THRESHOLD));
         assertEquals("inf", Conformance.formatError(Double.POSITIVE_INFINITY));
         assertEquals("n/a", Conformance.formatError(Double.NaN));
         assertEquals(1e-10, Conformance.threshold(DType.F64));

@@ -14,12 +14,14 @@ import org.junit.jupiter.api.TestFactory;
 import org.rnn4j.Cell;
 import org.rnn4j.DType;
 import org.rnn4j.Layout;
+import org.rnn4j.Mode;
 import org.rnn4j.ParamId;
 import org.rnn4j.Rnn;
 import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
 import org.rnn4j.StepArgs;
 import org.rnn4j.StepGradients;
+import org.rnn4j.StepWorkspace;
 
 /**
  * (c) Weight gradients: {@code accumulate=false} overwrites whatever the buffers held (even NaN);
@@ -115,26 +117,25 @@ class AccumulateContractTest {
                     int in = N * cfg.layerInputSize(layer), nh = N * cfg.hiddenSize();
                     boolean lstm = cell.hasCellState();
                     Random r = new Random(sd + 1);
-                    try (Rnn rnn = net.rnn()) {
+                    try (Rnn rnn = net.rnn(); StepWorkspace ws = rnn.newStepWorkspace(Mode.TRAINING, N)) {
                         StepArgs a = new StepArgs().batch(N).input(Ref.seg(Ref.random(r, in, 1), dt))
                                 .hPrev(Ref.seg(Ref.random(r, nh, 0.5), dt))
                                 .cPrev(lstm ? Ref.seg(Ref.random(r, nh, 0.5), dt) : null)
-                                .hNext(Ref.filled(nh, dt, 0)).cNext(lstm ? Ref.filled(nh, dt, 0) : null)
-                                .cache(MemorySegment.ofArray(new byte[(int) rnn.stepCacheBytes(N)]));
-                        rnn.stepForward(layer, dir, a);
+                                .hNext(Ref.filled(nh, dt, 0)).cNext(lstm ? Ref.filled(nh, dt, 0) : null);
+                        rnn.stepForward(layer, dir, a, ws);
                         MemorySegment gh = Ref.seg(Ref.random(r, nh, 1), dt);
                         MemorySegment gc = lstm ? Ref.seg(Ref.random(r, nh, 1), dt) : null;
 
                         RnnParameters zero = net.gradBuffers(0.0);
-                        rnn.stepBackward(layer, dir, a, new StepGradients().gradHNext(gh).gradCNext(gc).weightGrads(zero));
+                        rnn.stepBackward(layer, dir, a, new StepGradients().gradHNext(gh).gradCNext(gc).weightGrads(zero), ws);
                         double[][] g = net.read(zero);
 
                         double[][] init = randomLike(net, sd + 2);
                         RnnParameters over = net.gradBuffers(init);
-                        rnn.stepBackward(layer, dir, a, new StepGradients().gradHNext(gh).gradCNext(gc).weightGrads(over));
+                        rnn.stepBackward(layer, dir, a, new StepGradients().gradHNext(gh).gradCNext(gc).weightGrads(over), ws);
                         RnnParameters acc = net.gradBuffers(init);
                         rnn.stepBackward(layer, dir, a, new StepGradients().gradHNext(gh).gradCNext(gc).weightGrads(acc)
-                                .accumulate(true));
+                                .accumulate(true), ws);
                         double[][] o = net.read(over), s = net.read(acc);
                         boolean anyNonZero = false;
                         for (int i = 0; i < net.ids.size(); i++) {

@@ -17,17 +17,19 @@ import org.junit.jupiter.api.TestFactory;
 import org.rnn4j.Cell;
 import org.rnn4j.DType;
 import org.rnn4j.Layout;
+import org.rnn4j.Mode;
 import org.rnn4j.Rnn;
 import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
 import org.rnn4j.StepArgs;
 import org.rnn4j.StepGradients;
+import org.rnn4j.StepWorkspace;
 
 /**
  * (f) Optional arguments: h0/c0 null equal zeros; gradOutput/gradHN/gradCN null equal zeros; optional outputs
  * (hN, cN, gradInput, gradH0, gradC0, weight gradients) left null are skipped without error and without
  * changing the outputs that are requested. The same for single steps (hPrev/cPrev, gradHNext/gradCNext, cNext,
- * cache for an inference step, and the step's gradient outputs).
+ * an INFERENCE step workspace instead of a TRAINING one, and the step's gradient outputs).
  */
 class OptionalArgsContractTest {
 
@@ -128,44 +130,43 @@ class OptionalArgsContractTest {
                     MemorySegment x = Ref.seg(Ref.random(r, in, 1), dt);
                     MemorySegment gh = Ref.seg(Ref.random(r, nh, 1), dt);
                     MemorySegment gc = lstm ? Ref.seg(Ref.random(r, nh, 1), dt) : null;
-                    try (Rnn rnn = net.rnn()) {
-                        int cache = (int) rnn.stepCacheBytes(N);
-                        // hPrev/cPrev null == zeros, with and without a cache (inference step)
-                        double[][] a = step(rnn, layer, dir, N, x, null, null, lstm, dt, cache);
+                    try (Rnn rnn = net.rnn(); StepWorkspace ws = rnn.newStepWorkspace(Mode.TRAINING, N);
+                         StepWorkspace inference = rnn.newStepWorkspace(Mode.INFERENCE, N)) {
+                        // hPrev/cPrev null == zeros, with a training and with an inference step workspace
+                        double[][] a = step(rnn, layer, dir, N, x, null, null, lstm, dt, ws);
                         double[][] b = step(rnn, layer, dir, N, x, Ref.filled(nh, dt, 0),
-                                lstm ? Ref.filled(nh, dt, 0) : null, lstm, dt, cache);
-                        double[][] c = step(rnn, layer, dir, N, x, null, null, lstm, dt, 0);
+                                lstm ? Ref.filled(nh, dt, 0) : null, lstm, dt, ws);
+                        double[][] c = step(rnn, layer, dir, N, x, null, null, lstm, dt, inference);
                         for (int i = 0; i < a.length; i++) {
                             assertArrayEquals(b[i], a[i], 0, "hPrev/cPrev null vs zeros #" + i);
-                            assertArrayEquals(c[i], a[i], 0, "inference step (no cache) #" + i);
+                            assertArrayEquals(c[i], a[i], 0, "inference step #" + i);
                         }
                         // cNext is optional for the LSTM
                         if (lstm) {
                             MemorySegment hNext = Ref.filled(nh, dt, Double.NaN);
                             assertDoesNotThrow(() -> rnn.stepForward(layer, dir,
-                                    new StepArgs().batch(N).input(x).hNext(hNext)));
+                                    new StepArgs().batch(N).input(x).hNext(hNext), inference));
                             assertArrayEquals(a[0], Ref.read(hNext, dt), 0);
                         }
 
                         StepArgs s = new StepArgs().batch(N).input(x).hPrev(Ref.seg(Ref.random(r, nh, .5), dt))
                                 .cPrev(lstm ? Ref.seg(Ref.random(r, nh, .5), dt) : null)
-                                .hNext(Ref.filled(nh, dt, 0)).cNext(lstm ? Ref.filled(nh, dt, 0) : null)
-                                .cache(MemorySegment.ofArray(new byte[cache]));
-                        rnn.stepForward(layer, dir, s);
+                                .hNext(Ref.filled(nh, dt, 0)).cNext(lstm ? Ref.filled(nh, dt, 0) : null);
+                        rnn.stepForward(layer, dir, s, ws);
                         // gradHNext/gradCNext null == zeros
-                        double[][] g1 = stepBack(net, rnn, layer, dir, s, null, null, lstm, in, nh, dt, true);
-                        double[][] g2 = stepBack(net, rnn, layer, dir, s, Ref.filled(nh, dt, 0),
+                        double[][] g1 = stepBack(net, rnn, ws, layer, dir, s, null, null, lstm, in, nh, dt, true);
+                        double[][] g2 = stepBack(net, rnn, ws, layer, dir, s, Ref.filled(nh, dt, 0),
                                 lstm ? Ref.filled(nh, dt, 0) : null, lstm, in, nh, dt, true);
                         for (int i = 0; i < g1.length; i++) assertArrayEquals(g2[i], g1[i], 0, "null vs zeros #" + i);
                         if (lstm) {
-                            double[][] h1 = stepBack(net, rnn, layer, dir, s, gh, null, true, in, nh, dt, true);
-                            double[][] h2 = stepBack(net, rnn, layer, dir, s, gh, Ref.filled(nh, dt, 0), true, in, nh,
+                            double[][] h1 = stepBack(net, rnn, ws, layer, dir, s, gh, null, true, in, nh, dt, true);
+                            double[][] h2 = stepBack(net, rnn, ws, layer, dir, s, gh, Ref.filled(nh, dt, 0), true, in, nh,
                                     dt, true);
                             for (int i = 0; i < h1.length; i++) assertArrayEquals(h2[i], h1[i], 0, "gradCNext #" + i);
                         }
                         // every gradient output optional
-                        double[][] full = stepBack(net, rnn, layer, dir, s, gh, gc, lstm, in, nh, dt, true);
-                        double[][] none = stepBack(net, rnn, layer, dir, s, gh, gc, lstm, in, nh, dt, false);
+                        double[][] full = stepBack(net, rnn, ws, layer, dir, s, gh, gc, lstm, in, nh, dt, true);
+                        double[][] none = stepBack(net, rnn, ws, layer, dir, s, gh, gc, lstm, in, nh, dt, false);
                         for (double[] v : none) assertNull(v);
                         for (double[] v : full) {
                             assertNotNull(v);
@@ -180,24 +181,24 @@ class OptionalArgsContractTest {
 
     /** One step forward; returns {hNext, cNext (or empty)}. */
     static double[][] step(Rnn rnn, int layer, int dir, int N, MemorySegment x, MemorySegment hPrev,
-                           MemorySegment cPrev, boolean lstm, DType dt, int cacheBytes) {
+                           MemorySegment cPrev, boolean lstm, DType dt, StepWorkspace ws) {
         int nh = N * rnn.config().hiddenSize();
         MemorySegment h = Ref.filled(nh, dt, Double.NaN);
         MemorySegment c = lstm ? Ref.filled(nh, dt, Double.NaN) : null;
-        rnn.stepForward(layer, dir, new StepArgs().batch(N).input(x).hPrev(hPrev).cPrev(cPrev).hNext(h).cNext(c)
-                .cache(cacheBytes > 0 ? MemorySegment.ofArray(new byte[cacheBytes]) : null));
+        rnn.stepForward(layer, dir, new StepArgs().batch(N).input(x).hPrev(hPrev).cPrev(cPrev).hNext(h).cNext(c), ws);
         return new double[][] {Ref.read(h, dt), lstm ? Ref.read(c, dt) : new double[0]};
     }
 
     /** One step backward; returns {gradInput, gradHPrev, gradCPrev, weight grads...} (nulls when not requested). */
-    static double[][] stepBack(Ref.Net net, Rnn rnn, int layer, int dir, StepArgs s, MemorySegment gh,
-                               MemorySegment gc, boolean lstm, int in, int nh, DType dt, boolean outputs) {
+    static double[][] stepBack(Ref.Net net, Rnn rnn, StepWorkspace ws, int layer, int dir, StepArgs s,
+                               MemorySegment gh, MemorySegment gc, boolean lstm, int in, int nh, DType dt,
+                               boolean outputs) {
         MemorySegment gi = outputs ? Ref.filled(in, dt, Double.NaN) : null;
         MemorySegment ghp = outputs ? Ref.filled(nh, dt, Double.NaN) : null;
         MemorySegment gcp = outputs && lstm ? Ref.filled(nh, dt, Double.NaN) : null;
         RnnParameters dw = outputs ? net.gradBuffers(0.0) : null;
         rnn.stepBackward(layer, dir, s, new StepGradients().gradHNext(gh).gradCNext(gc).gradInput(gi).gradHPrev(ghp)
-                .gradCPrev(gcp).weightGrads(dw));
+                .gradCPrev(gcp).weightGrads(dw), ws);
         List<double[]> out = new ArrayList<>();
         out.add(Ref.read(gi, dt));
         out.add(Ref.read(ghp, dt));

@@ -155,7 +155,9 @@ class ReuseContractTest {
 
         static double[] once(Rnn rnn, MemorySegment x, int N, int nh, DType dt) {
             MemorySegment h = Ref.filled(nh, dt, Double.NaN);
-            rnn.stepForward(0, 1, new org.rnn4j.StepArgs().batch(N).input(x).hNext(h));
+            try (org.rnn4j.StepWorkspace ws = rnn.newStepWorkspace(org.rnn4j.Mode.INFERENCE, N)) {
+                rnn.stepForward(0, 1, new org.rnn4j.StepArgs().batch(N).input(x).hNext(h), ws);
+            }
             return Ref.read(h, dt);
         }
     }

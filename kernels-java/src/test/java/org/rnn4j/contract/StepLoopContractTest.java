@@ -12,11 +12,13 @@ import org.junit.jupiter.api.TestFactory;
 import org.rnn4j.Cell;
 import org.rnn4j.DType;
 import org.rnn4j.Layout;
+import org.rnn4j.Mode;
 import org.rnn4j.Rnn;
 import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
 import org.rnn4j.StepArgs;
 import org.rnn4j.StepGradients;
+import org.rnn4j.StepWorkspace;
 
 /**
  * (b) A framework that drives time itself: stepForward over t, then stepBackward over t in reverse with the
@@ -48,11 +50,15 @@ class StepLoopContractTest {
         r.dc0 = lstm ? new double[D * nh] : null;
         try (Rnn rnn = net.rnn()) {
             RnnParameters dw = net.gradBuffers(0.0);
-            int cacheBytes = (int) rnn.stepCacheBytes(N);
+            // the framework's way: slices of one buffer, one step workspace per step it will differentiate
+            long stepBytes = rnn.stepWorkspaceBytes(Mode.TRAINING, N);
+            MemorySegment stepMemory = MemorySegment.ofArray(new long[(int) Math.max(1, (T * stepBytes + 7) / 8)]);
             for (int d = 0; d < D; d++) {
                 double[] h = p.h0 == null ? new double[nh] : slice(p.h0, (long) d * nh, nh);
                 double[] cs = !lstm ? null : p.c0 == null ? new double[nh] : slice(p.c0, (long) d * nh, nh);
                 StepArgs[] steps = new StepArgs[T];
+                // one training step workspace per step: each holds what its step's backward needs
+                StepWorkspace[] saved = new StepWorkspace[T];
                 for (int s = 0; s < T; s++) {
                     int t = d == 0 ? s : T - 1 - s;
                     MemorySegment hNext = Ref.filled(nh, dt, Double.NaN);
@@ -63,9 +69,10 @@ class StepLoopContractTest {
                             .input(Ref.seg(slice(p.x, (long) t * N * I, (long) N * I), dt))
                             .hPrev(first && p.h0 == null ? null : Ref.seg(h, dt))
                             .cPrev(lstm && !(first && p.c0 == null) ? Ref.seg(cs, dt) : null)
-                            .hNext(hNext).cNext(cNext)
-                            .cache(MemorySegment.ofArray(new byte[cacheBytes]));
-                    rnn.stepForward(0, d, a);
+                            .hNext(hNext).cNext(cNext);
+                    saved[t] = rnn.wrapStepWorkspace(stepMemory.asSlice((long) t * stepBytes, stepBytes),
+                            Mode.TRAINING, N);
+                    rnn.stepForward(0, d, a, saved[t]);
                     steps[t] = a;
                     h = Ref.read(hNext, dt);
                     if (lstm) cs = Ref.read(cNext, dt);
@@ -88,7 +95,7 @@ class StepLoopContractTest {
                     StepGradients g = new StepGradients().gradHNext(Ref.seg(gh, dt))
                             .gradCNext(lstm ? Ref.seg(dc, dt) : null)
                             .gradInput(gi).gradHPrev(ghp).gradCPrev(gcp).weightGrads(dw).accumulate(true);
-                    rnn.stepBackward(0, d, steps[t], g);
+                    rnn.stepBackward(0, d, steps[t], g, saved[t]);
                     double[] dxt = Ref.read(gi, dt);
                     for (int k = 0; k < N * I; k++) r.dx[t * N * I + k] += dxt[k];
                     dh = Ref.read(ghp, dt);

@@ -32,6 +32,7 @@ import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnWorkspace;
 import org.rnn4j.StepArgs;
 import org.rnn4j.StepGradients;
+import org.rnn4j.StepWorkspace;
 import org.rnn4j.reference.ReferenceBackend;
 
 /**
@@ -112,11 +113,13 @@ class ThreadsAndBackendsContractTest {
         MemorySegment h = Ref.filled(nh, dt, Double.NaN);
         StepArgs s = new StepArgs().batch(N).input(Ref.seg(Ref.random(r, in, 1), dt))
                 .hPrev(Ref.seg(Ref.random(r, nh, 1), dt)).cPrev(lstm ? Ref.seg(Ref.random(r, nh, 1), dt) : null)
-                .hNext(h).cache(MemorySegment.ofArray(new byte[(int) rnn.stepCacheBytes(N)]));
-        rnn.stepForward(1, 1, s);
+                .hNext(h);
         MemorySegment gi = Ref.filled(in, dt, Double.NaN), gh = Ref.filled(nh, dt, Double.NaN);
-        rnn.stepBackward(1, 1, s, new StepGradients().gradHNext(Ref.seg(Ref.random(r, nh, 1), dt)).gradInput(gi)
-                .gradHPrev(gh));
+        try (StepWorkspace ws = rnn.newStepWorkspace(Mode.TRAINING, N)) {
+            rnn.stepForward(1, 1, s, ws);
+            rnn.stepBackward(1, 1, s, new StepGradients().gradHNext(Ref.seg(Ref.random(r, nh, 1), dt)).gradInput(gi)
+                    .gradHPrev(gh), ws);
+        }
         double[] a = Ref.read(h, dt), b = Ref.read(gi, dt), d = Ref.read(gh, dt);
         double[] out = new double[a.length + b.length + d.length];
         System.arraycopy(a, 0, out, 0, a.length);

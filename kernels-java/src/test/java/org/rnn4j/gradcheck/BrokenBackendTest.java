@@ -101,8 +101,9 @@ class BrokenBackendTest {
     void stepGradHPrevOffByOnePercentIsNamed() {
         RnnBackendStub b = new RnnBackendStub() {
             @Override
-            public void stepBackward(PreparedWeights w, int layer, int dir, StepArgs s, StepGradients g) {
-                super.stepBackward(w, layer, dir, s, g);
+            public void stepBackward(PreparedWeights w, int layer, int dir, StepArgs s, StepGradients g,
+                                     MemorySegment ws) {
+                super.stepBackward(w, layer, dir, s, g, ws);
                 MemorySegment d = g.gradHPrev();
                 long n = d.byteSize() / Double.BYTES;
                 for (long i = 0; i < n; i++) d.setAtIndex(D, i, 1.01 * d.getAtIndex(D, i));
@@ -118,8 +119,9 @@ class BrokenBackendTest {
     void stepWritingAnotherLayersGradientsIsCaught() {
         RnnBackendStub b = new RnnBackendStub() {
             @Override
-            public void stepBackward(PreparedWeights w, int layer, int dir, StepArgs s, StepGradients g) {
-                super.stepBackward(w, layer, dir, s, g);
+            public void stepBackward(PreparedWeights w, int layer, int dir, StepArgs s, StepGradients g,
+                                     MemorySegment ws) {
+                super.stepBackward(w, layer, dir, s, g, ws);
                 g.weightGrads().get(ParamKind.BIAS_IH, 0, 0).setAtIndex(D, 1, 0.0);
             }
         };

@@ -36,8 +36,8 @@ class DelegatingBackend implements RnnBackend {
     }
 
     @Override
-    public long stepCacheBytes(RnnConfig config, int batch) {
-        return delegate.stepCacheBytes(config, batch);
+    public long stepWorkspaceBytes(RnnConfig config, int batch, Mode mode) {
+        return delegate.stepWorkspaceBytes(config, batch, mode);
     }
 
     @Override
@@ -51,12 +51,19 @@ class DelegatingBackend implements RnnBackend {
     }
 
     @Override
-    public void stepForward(PreparedWeights w, int layer, int direction, StepArgs step) {
-        delegate.stepForward(w, layer, direction, step);
+    public void stepForward(PreparedWeights w, int layer, int direction, StepArgs step, MemorySegment ws,
+                            Mode mode) {
+        delegate.stepForward(w, layer, direction, step, ws, mode);
     }
 
     @Override
-    public void stepBackward(PreparedWeights w, int layer, int direction, StepArgs step, StepGradients grads) {
-        delegate.stepBackward(w, layer, direction, step, grads);
+    public void stepBackward(PreparedWeights w, int layer, int direction, StepArgs step, StepGradients grads,
+                             MemorySegment ws) {
+        delegate.stepBackward(w, layer, direction, step, grads, ws);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
     }
 }

@@ -1,9 +1,11 @@
 package org.rnn4j.validation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,6 +20,9 @@ import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
 import org.rnn4j.RnnWorkspace;
 import org.rnn4j.SequenceArgs;
+import org.rnn4j.StepArgs;
+import org.rnn4j.StepGradients;
+import org.rnn4j.StepWorkspace;
 
 /**
  * The rules about the call itself rather than one tensor: null argument objects, T and N, per-sample lengths,
@@ -80,12 +85,12 @@ class CallValidationTest {
                     h.forward();
                     h.expectIae(backward(h, h.args().shape(h.T, 0)), "batch", ">= 1", "but was 0");
                 },
-                h -> h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs().batch(0)), "batch",
-                        ">= 1", "but was 0"),
+                h -> h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs().batch(0), h.stepWs),
+                        "batch", ">= 1", "but was 0"),
                 h -> {
                     h.stepForward();
                     h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs().batch(-1),
-                            h.stepGrads()), "batch", ">= 1", "but was -1");
+                            h.stepGrads(), h.stepWs), "batch", ">= 1", "but was -1");
                 });
     }
 
@@ -159,16 +164,16 @@ class CallValidationTest {
                     h.expectIae(() -> h.rnn.backward(h.args(), h.grads(), null), "workspace", "RnnWorkspace",
                             "but was null");
                 },
-                h -> h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, null), "step", "StepArgs",
+                h -> h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, null, h.stepWs), "step", "StepArgs",
                         "but was null"),
                 h -> {
                     h.stepForward();
-                    h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, null, h.stepGrads()), "step",
+                    h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, null, h.stepGrads(), h.stepWs), "step",
                             "StepArgs", "but was null");
                 },
                 h -> {
                     h.stepForward();
-                    h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), null), "grads",
+                    h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), null, h.stepWs), "grads",
                             "StepGradients", "but was null");
                 });
     }
@@ -179,22 +184,22 @@ class CallValidationTest {
     Stream<DynamicNode> stepLayerAndDirection() {
         return forEachSetup(Harness.setups(), new String[] {"layer -1", "layer L", "direction -1", "direction D",
                 "stepBackward layer L", "stepBackward direction D"},
-                h -> h.expectIae(() -> h.rnn.stepForward(-1, 0, h.stepArgs()), "layer",
+                h -> h.expectIae(() -> h.rnn.stepForward(-1, 0, h.stepArgs(), h.stepWs), "layer",
                         "expected a value in 0.." + (h.cfg.layers() - 1), "but was -1"),
-                h -> h.expectIae(() -> h.rnn.stepForward(h.cfg.layers(), 0, h.stepArgs()), "layer",
+                h -> h.expectIae(() -> h.rnn.stepForward(h.cfg.layers(), 0, h.stepArgs(), h.stepWs), "layer",
                         "expected a value in 0.." + (h.cfg.layers() - 1), "but was " + h.cfg.layers()),
-                h -> h.expectIae(() -> h.rnn.stepForward(0, -1, h.stepArgs()), "direction",
+                h -> h.expectIae(() -> h.rnn.stepForward(0, -1, h.stepArgs(), h.stepWs), "direction",
                         "expected a value in 0.." + (h.cfg.directions() - 1), "but was -1"),
-                h -> h.expectIae(() -> h.rnn.stepForward(0, h.cfg.directions(), h.stepArgs()), "direction",
+                h -> h.expectIae(() -> h.rnn.stepForward(0, h.cfg.directions(), h.stepArgs(), h.stepWs), "direction",
                         "expected a value in 0.." + (h.cfg.directions() - 1), "but was " + h.cfg.directions()),
                 h -> {
                     h.stepForward();
-                    h.expectIae(() -> h.rnn.stepBackward(h.cfg.layers(), 0, h.stepArgs(), h.stepGrads()), "layer",
-                            "but was " + h.cfg.layers());
+                    h.expectIae(() -> h.rnn.stepBackward(h.cfg.layers(), 0, h.stepArgs(), h.stepGrads(), h.stepWs),
+                            "layer", "but was " + h.cfg.layers());
                 },
                 h -> {
                     h.stepForward();
-                    h.expectIae(() -> h.rnn.stepBackward(0, h.cfg.directions(), h.stepArgs(), h.stepGrads()),
+                    h.expectIae(() -> h.rnn.stepBackward(0, h.cfg.directions(), h.stepArgs(), h.stepGrads(), h.stepWs),
                             "direction", "but was " + h.cfg.directions());
                 });
     }
@@ -334,6 +339,263 @@ class CallValidationTest {
         return forEachSetup(Harness.setups(), names, cases.toArray(Case[]::new));
     }
 
+    // ---------------------------------------------------------------- the workspace of step calls
+
+    /** Step arguments of {@code n} samples for layer {@code layer} (input slice of the harness' data, fresh hNext). */
+    static StepArgs layerStep(Harness h, int layer, int n) {
+        long in = (long) n * h.cfg.layerInputSize(layer) * h.dt.bytes();
+        MemorySegment src = layer == h.stepLayer ? h.get("step.input") : h.get("input");
+        return new StepArgs().batch(n).input(src.asSlice(0, in)).hNext(h.sentinel((long) n * h.cfg.hiddenSize()));
+    }
+
+    private static String filledBy(Harness h, int layer, int dir, int n) {
+        return "but it holds the step of layer " + layer + ", direction " + dir + ", N=" + n;
+    }
+
+    private static String expectedFill(Harness h, int n) {
+        return "expected the saved state of a training stepForward of layer " + h.stepLayer + ", direction "
+                + h.stepDir + ", N=" + n;
+    }
+
+    @TestFactory
+    Stream<DynamicNode> stepWorkspaceUse() {
+        String[] names = {"stepForward with a null workspace", "stepBackward with a null workspace",
+                "closed step workspace", "wrapped memory closed", "stepBackward with an INFERENCE step workspace",
+                "step workspace of another Rnn", "step workspace of another Rnn in stepBackward",
+                "stepForward with N beyond capacity", "stepBackward with N beyond capacity",
+                "stepBackward before any training stepForward", "stepBackward after a stepForward of another layer",
+                "stepBackward after a stepForward of another direction",
+                "stepBackward after a stepForward of another N", "a rejected stepForward keeps the saved state",
+                "a later stepForward replaces the saved state", "a sequence workspace does not fill a step workspace"};
+        List<Case> cases = new ArrayList<>();
+        cases.add(h -> h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), null), "workspace",
+                "expected a StepWorkspace", "but was null"));
+        cases.add(h -> {
+            h.stepForward();
+            h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), null),
+                    "workspace", "expected a StepWorkspace", "but was null");
+        });
+        cases.add(h -> {
+            StepWorkspace ws = h.rnn.newStepWorkspace(Mode.TRAINING, h.N);
+            h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws);
+            ws.close();
+            h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws), "workspace",
+                    "expected an open workspace", "but it is closed");
+            h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), ws),
+                    "workspace", "expected an open workspace", "but it is closed");
+        });
+        cases.add(h -> {
+            Arena a = Arena.ofConfined();
+            StepWorkspace ws = h.rnn.wrapStepWorkspace(a.allocate(h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N)),
+                    Mode.TRAINING, h.N);
+            h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws);
+            a.close();
+            h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws), "workspace",
+                    "expected an open workspace", "closed");
+            h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), ws),
+                    "workspace", "expected an open workspace", "closed");
+        });
+        cases.add(h -> {
+            try (StepWorkspace inf = h.rnn.newStepWorkspace(Mode.INFERENCE, h.N)) {
+                h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), inf);
+                h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), inf),
+                        "workspace", "expected a TRAINING workspace", "but was INFERENCE");
+            }
+        });
+        cases.add(h -> {
+            try (Rnn other = Rnn.create(h.cfg, h.weights, "reference");
+                 StepWorkspace ws = other.newStepWorkspace(Mode.TRAINING, h.N)) {
+                h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws), "workspace",
+                        "expected a workspace made by this Rnn", "but it was made by another");
+            }
+        });
+        cases.add(h -> {
+            try (Rnn other = Rnn.create(h.cfg, h.weights, "reference");
+                 StepWorkspace ws = other.newStepWorkspace(Mode.TRAINING, h.N)) {
+                other.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws);
+                h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), ws),
+                        "workspace", "expected a workspace made by this Rnn", "but it was made by another");
+            }
+        });
+        cases.add(h -> {
+            if (h.N < 2) return;
+            try (StepWorkspace small = h.rnn.newStepWorkspace(Mode.TRAINING, h.N - 1)) {
+                h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), small), "workspace",
+                        "expected room for N=" + h.N, "but it was sized for N<=" + (h.N - 1));
+            }
+        });
+        cases.add(h -> {
+            if (h.N < 2) return;
+            try (StepWorkspace small = h.rnn.newStepWorkspace(Mode.TRAINING, h.N - 1)) {
+                h.rnn.stepForward(h.stepLayer, h.stepDir, layerStep(h, h.stepLayer, h.N - 1), small);
+                h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), small),
+                        "workspace", "expected room for N=" + h.N, "but it was sized for N<=" + (h.N - 1));
+            }
+        });
+        cases.add(h -> h.expectIae(h::stepBackward, "workspace", expectedFill(h, h.N),
+                "but it holds nothing (no training stepForward has completed with it)"));
+        cases.add(h -> {
+            if (h.cfg.layers() < 2) return;
+            int other = h.stepLayer - 1;
+            h.rnn.stepForward(other, h.stepDir, layerStep(h, other, h.N), h.stepWs);
+            h.expectIae(h::stepBackward, "workspace", expectedFill(h, h.N), filledBy(h, other, h.stepDir, h.N));
+        });
+        cases.add(h -> {
+            if (h.cfg.directions() < 2) return;
+            int other = 1 - h.stepDir;
+            h.rnn.stepForward(h.stepLayer, other, h.stepArgs(), h.stepWs);
+            h.expectIae(h::stepBackward, "workspace", expectedFill(h, h.N), filledBy(h, h.stepLayer, other, h.N));
+        });
+        cases.add(h -> {
+            if (h.N < 2) return;
+            h.rnn.stepForward(h.stepLayer, h.stepDir, layerStep(h, h.stepLayer, h.N - 1), h.stepWs);
+            h.expectIae(h::stepBackward, "workspace", expectedFill(h, h.N),
+                    filledBy(h, h.stepLayer, h.stepDir, h.N - 1));
+            // the backward of the step that did fill it is accepted
+            long ghBytes = (long) (h.N - 1) * h.cfg.hiddenSize() * h.dt.bytes();
+            StepGradients g = new StepGradients().gradHNext(h.get("step.gradHNext").asSlice(0, ghBytes));
+            assertDoesNotThrow(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, layerStep(h, h.stepLayer, h.N - 1), g,
+                    h.stepWs));
+        });
+        cases.add(h -> {
+            h.stepForward();
+            h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs().batch(0), h.stepWs), "batch",
+                    "but was 0");
+            assertDoesNotThrow(h::stepBackward);
+        });
+        cases.add(h -> {
+            h.stepForward();
+            if (h.N < 2) return;
+            h.rnn.stepForward(h.stepLayer, h.stepDir, layerStep(h, h.stepLayer, h.N - 1), h.stepWs);
+            h.expectIae(h::stepBackward, "workspace", filledBy(h, h.stepLayer, h.stepDir, h.N - 1));
+            h.stepForward();
+            assertDoesNotThrow(h::stepBackward);
+        });
+        cases.add(h -> {
+            h.forward(); // fills the sequence workspace only
+            h.expectIae(h::stepBackward, "workspace", "holds nothing");
+        });
+        return forEachSetup(Harness.setups(), names, cases.toArray(Case[]::new));
+    }
+
+    // ---------------------------------------------------------------- memory confined to another thread
+
+    private static final String CONFINED = "but it is confined to another thread";
+
+    @TestFactory
+    Stream<DynamicNode> memoryConfinedToAnotherThread() {
+        String[] names = {"weights: create on this thread", "weights: calls of an Rnn created on their thread",
+                "weightGrads: backward", "weightGrads: stepBackward", "workspace wrapped on another thread",
+                "step workspace wrapped on another thread", "wrapping memory of another thread"};
+        List<Case> cases = new ArrayList<>();
+        cases.add(h -> {
+            try (OtherThread other = new OtherThread()) {
+                RnnParameters w = confinedCopy(other, h.weights, h.cfg);
+                String first = "weights." + h.cfg.parameterIds().get(0).name();
+                h.expectIae(() -> Rnn.create(h.cfg, w, "reference"), first,
+                        "expected a segment accessible by the calling thread", CONFINED);
+            }
+        });
+        cases.add(h -> {
+            try (OtherThread other = new OtherThread()) {
+                RnnParameters w = confinedCopy(other, h.weights, h.cfg);
+                Rnn rnn = other.run(() -> Rnn.create(h.cfg, w, "reference"));
+                try (RnnWorkspace ws = rnn.newWorkspace(Mode.TRAINING, h.T, h.N);
+                     StepWorkspace sws = rnn.newStepWorkspace(Mode.TRAINING, h.N)) {
+                    String first = "weights." + h.cfg.parameterIds().get(0).name();
+                    String expected = "expected a segment accessible by the calling thread";
+                    h.expectIae(() -> rnn.forward(h.args(), ws), first, expected, CONFINED);
+                    h.expectIae(() -> rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), sws), first, expected,
+                            CONFINED);
+                    h.expectIae(rnn::weightsChanged, first, expected, CONFINED);
+                    // on their own thread the same calls run
+                    other.run(() -> {
+                        rnn.forward(h.args().output(h.sentinel(h.size("output"))).hN((MemorySegment) null)
+                                .cN((MemorySegment) null), ws);
+                        return null;
+                    });
+                } finally {
+                    rnn.close();
+                }
+            }
+        });
+        for (String call : List.of("backward", "stepBackward")) {
+            cases.add(h -> {
+                TensorValidationTest.prepare(h, call);
+                try (OtherThread other = new OtherThread()) {
+                    var id = new org.rnn4j.ParamId(org.rnn4j.ParamKind.WEIGHT_IH, h.stepLayer, h.stepDir == 1);
+                    MemorySegment g = other.allocate(h.weightGrads.get(id).byteSize(), h.weightGrads.get(id));
+                    byte[] before = other.read(g);
+                    // set() on this thread rejects the segment right away ...
+                    h.expectIae(() -> h.weightGrads.set(id, g), id.name(),
+                            "expected a segment accessible by the calling thread", CONFINED);
+                    // ... so the set is completed on the owner thread, and the call names it
+                    RnnParameters grads = other.run(() -> {
+                        RnnParameters p = RnnParameters.of(h.cfg);
+                        for (var i : h.cfg.parameterIds()) p.set(i, i.equals(id) ? g : h.weightGrads.get(i));
+                        return p;
+                    });
+                    h.expectIae(() -> {
+                        if (call.equals("backward")) h.rnn.backward(h.args(), h.grads().weightGrads(grads), h.ws);
+                        else h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads().weightGrads(grads),
+                                h.stepWs);
+                    }, "weightGrads." + id.name(), "expected a segment accessible by the calling thread", CONFINED);
+                    assertArrayEquals(before, other.read(g));
+                }
+            });
+        }
+        cases.add(h -> {
+            try (OtherThread other = new OtherThread()) {
+                long bytes = h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N);
+                MemorySegment mem = other.allocate(bytes, null);
+                RnnWorkspace ws = other.run(() -> h.rnn.wrapWorkspace(mem, Mode.TRAINING, h.T, h.N));
+                byte[] before = other.read(mem);
+                h.expectIae(() -> h.rnn.forward(h.args(), ws), "workspace",
+                        "expected memory accessible by the calling thread", CONFINED);
+                h.expectIae(() -> h.rnn.backward(h.args(), h.grads(), ws), "workspace",
+                        "expected memory accessible by the calling thread", CONFINED);
+                assertArrayEquals(before, other.read(mem));
+            }
+        });
+        cases.add(h -> {
+            try (OtherThread other = new OtherThread()) {
+                long bytes = h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N);
+                MemorySegment mem = other.allocate(bytes, null);
+                StepWorkspace ws = other.run(() -> h.rnn.wrapStepWorkspace(mem, Mode.TRAINING, h.N));
+                byte[] before = other.read(mem);
+                h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws), "workspace",
+                        "expected memory accessible by the calling thread", CONFINED);
+                h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), ws),
+                        "workspace", "expected memory accessible by the calling thread", CONFINED);
+                assertArrayEquals(before, other.read(mem));
+            }
+        });
+        cases.add(h -> {
+            try (OtherThread other = new OtherThread()) {
+                MemorySegment mem = other.allocate(h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N), null);
+                MemorySegment stepMem = other.allocate(h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N), null);
+                String expected = "expected a segment accessible by the calling thread";
+                h.expectIae(() -> h.rnn.wrapWorkspace(mem, Mode.TRAINING, h.T, h.N), "memory", expected, CONFINED);
+                h.expectIae(() -> h.rnn.wrapStepWorkspace(stepMem, Mode.TRAINING, h.N), "memory", expected, CONFINED);
+            }
+        });
+        return forEachSetup(Harness.twoSetups(), names, cases.toArray(Case[]::new));
+    }
+
+    /**
+     * A copy of {@code w} whose every segment is confined to {@code other}'s thread. Built there: {@code set}
+     * itself rejects a segment the calling thread cannot access.
+     */
+    static RnnParameters confinedCopy(OtherThread other, RnnParameters w, RnnConfig cfg) {
+        List<MemorySegment> segs = new ArrayList<>();
+        for (var id : cfg.parameterIds()) segs.add(other.allocate(w.get(id).byteSize(), w.get(id)));
+        return other.run(() -> {
+            RnnParameters p = RnnParameters.of(cfg);
+            for (int i = 0; i < segs.size(); i++) p.set(cfg.parameterIds().get(i), segs.get(i));
+            return p;
+        });
+    }
+
     // ---------------------------------------------------------------- weights and weight gradients at call time
 
     @TestFactory
@@ -351,6 +613,7 @@ class CallValidationTest {
             var s = a.allocate(h.weights.get(id).byteSize(), 64);
             s.copyFrom(h.weights.get(id));
             h.weights.set(id, s);
+            h.rebind();
             a.close();
         };
         String firstWeight = "weights." + Harness.setups().get(0).cfg().parameterIds().get(0).name();
@@ -380,7 +643,8 @@ class CallValidationTest {
             RnnConfig other = otherConfig(h.cfg);
             try (Arena a = Arena.ofConfined()) {
                 RnnParameters g = RnnParameters.allocate(other, a);
-                h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads().weightGrads(g)),
+                h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads().weightGrads(g),
+                        h.stepWs),
                         "weightGrads", "expected parameters of " + h.cfg, "but they were made for " + other);
             }
         });

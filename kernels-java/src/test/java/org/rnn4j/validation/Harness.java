@@ -28,6 +28,7 @@ import org.rnn4j.RnnWorkspace;
 import org.rnn4j.SequenceArgs;
 import org.rnn4j.StepArgs;
 import org.rnn4j.StepGradients;
+import org.rnn4j.StepWorkspace;
 
 /**
  * A small network on the reference backend with every tensor of every call allocated off-heap at its exact
@@ -36,8 +37,9 @@ import org.rnn4j.StepGradients;
  *
  * <p>Tensor keys: the sequence tensors by their argument names ({@code input}, {@code output}, {@code h0}, ...,
  * {@code gradOutput}, ...) and the single-step tensors with a {@code step.} prefix ({@code step.input},
- * {@code step.hPrev}, {@code step.cache}, ...). The step tensors belong to the last layer and last direction,
- * so that for a stacked bidirectional network the step input is D·H wide.
+ * {@code step.hPrev}, ...). The step tensors belong to the last layer and last direction, so that for a stacked
+ * bidirectional network the step input is D·H wide. The sequence workspace ({@link #ws}) and the step workspace
+ * ({@link #stepWs}) wrap tracked sentinel-filled memory, so a rejected call that wrote into them is caught too.
  */
 final class Harness implements AutoCloseable {
     static final double SENTINEL = 12345.0;
@@ -48,7 +50,7 @@ final class Harness implements AutoCloseable {
     static final List<String> GRAD_INPUTS = List.of("gradOutput", "gradHN", "gradCN");
     static final List<String> GRAD_OUTPUTS = List.of("gradInput", "gradH0", "gradC0");
     static final List<String> STEP_INPUTS = List.of("step.input", "step.hPrev", "step.cPrev");
-    static final List<String> STEP_OUTPUTS = List.of("step.hNext", "step.cNext", "step.cache");
+    static final List<String> STEP_OUTPUTS = List.of("step.hNext", "step.cNext");
     static final List<String> STEP_GRAD_INPUTS = List.of("step.gradHNext", "step.gradCNext");
     static final List<String> STEP_GRAD_OUTPUTS = List.of("step.gradInput", "step.gradHPrev", "step.gradCPrev");
     /** Keys that only exist for cells with a memory cell (LSTM). */
@@ -63,9 +65,11 @@ final class Harness implements AutoCloseable {
     final boolean lstm;
     final RnnParameters weights;
     final RnnParameters weightGrads;
-    final Rnn rnn;
+    Rnn rnn;
     final MemorySegment wsMemory;
-    final RnnWorkspace ws;
+    RnnWorkspace ws;
+    final MemorySegment stepWsMemory;
+    StepWorkspace stepWs;
     final int stepLayer;
     final int stepDir;
     int[] lengths;
@@ -122,12 +126,10 @@ final class Harness implements AutoCloseable {
         add("step.gradInput", stepIn, true);
         add("step.gradHPrev", stepSt, true);
         add("step.gradCPrev", stepSt, true);
-        long cacheBytes = rnn.stepCacheBytes(N);
-        MemorySegment cache = arena.allocate(cacheBytes, 64);
-        fillSentinelBytes(cache);
-        tensors.put("step.cache", cache);
-        sizes.put("step.cache", cacheBytes);
-        tracked.put("step.cache", cache);
+        stepWsMemory = arena.allocate(Math.max(1, rnn.stepWorkspaceBytes(Mode.TRAINING, N)), 64);
+        fillSentinelBytes(stepWsMemory);
+        tracked.put("stepWorkspace", stepWsMemory);
+        stepWs = rnn.wrapStepWorkspace(stepWsMemory, Mode.TRAINING, N);
 
         wsMemory = arena.allocate(rnn.workspaceBytes(Mode.TRAINING, T, N), 64);
         fillSentinelBytes(wsMemory);
@@ -203,7 +205,7 @@ final class Harness implements AutoCloseable {
         return tensors.get(key);
     }
 
-    /** Elements of a tensor (bytes for the step cache). */
+    /** Elements of a tensor. */
     long size(String key) {
         Long s = sizes.get(key);
         if (s == null) throw new IllegalStateException("no tensor " + key);
@@ -263,6 +265,20 @@ final class Harness implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Re-creates the network from {@link #weights} (with fresh workspaces over the same memory, holding nothing):
+     * an {@link Rnn} binds a frozen copy of its parameter set, so a test that replaces a weight segment of
+     * {@code weights} must bind it anew for the change to matter.
+     */
+    void rebind() {
+        ws.close();
+        stepWs.close();
+        rnn.close();
+        rnn = Rnn.create(cfg, weights, "reference");
+        ws = rnn.wrapWorkspace(wsMemory, Mode.TRAINING, T, N);
+        stepWs = rnn.wrapStepWorkspace(stepWsMemory, Mode.TRAINING, N);
+    }
+
     void track(MemorySegment s) {
         tracked.put("extra#" + tracked.size(), s);
     }
@@ -305,7 +321,7 @@ final class Harness implements AutoCloseable {
 
     StepArgs stepArgs() {
         return new StepArgs().batch(N).input(get("step.input")).hPrev(get("step.hPrev")).cPrev(get("step.cPrev"))
-                .hNext(get("step.hNext")).cNext(get("step.cNext")).cache(get("step.cache"));
+                .hNext(get("step.hNext")).cNext(get("step.cNext"));
     }
 
     StepGradients stepGrads() {
@@ -323,11 +339,11 @@ final class Harness implements AutoCloseable {
     }
 
     void stepForward() {
-        rnn.stepForward(stepLayer, stepDir, stepArgs());
+        rnn.stepForward(stepLayer, stepDir, stepArgs(), stepWs);
     }
 
     void stepBackward() {
-        rnn.stepBackward(stepLayer, stepDir, stepArgs(), stepGrads());
+        rnn.stepBackward(stepLayer, stepDir, stepArgs(), stepGrads(), stepWs);
     }
 
     /** The call that validates {@code key} (the first one, if several do). */
@@ -351,15 +367,19 @@ final class Harness implements AutoCloseable {
     Map<String, byte[]> snapshot() {
         Map<String, byte[]> m = new LinkedHashMap<>();
         for (var e : tracked.entrySet()) {
-            if (e.getValue().scope().isAlive()) m.put(e.getKey(), e.getValue().toArray(ValueLayout.JAVA_BYTE));
+            if (readable(e.getValue())) m.put(e.getKey(), e.getValue().toArray(ValueLayout.JAVA_BYTE));
         }
         return m;
+    }
+
+    private static boolean readable(MemorySegment s) {
+        return s.scope().isAlive() && s.isAccessibleBy(Thread.currentThread());
     }
 
     void assertUntouched(Map<String, byte[]> before) {
         for (var e : before.entrySet()) {
             MemorySegment s = tracked.get(e.getKey());
-            if (!s.scope().isAlive()) continue;
+            if (!readable(s)) continue;
             if (!Arrays.equals(e.getValue(), s.toArray(ValueLayout.JAVA_BYTE))) {
                 fail("buffer '" + e.getKey() + "' was written by a call that was rejected");
             }
@@ -391,6 +411,7 @@ final class Harness implements AutoCloseable {
     @Override
     public void close() {
         ws.close();
+        stepWs.close();
         rnn.close();
         arena.close();
     }

@@ -21,6 +21,8 @@ import org.rnn4j.ParamId;
 import org.rnn4j.ParamKind;
 import org.rnn4j.RnnParameters;
 import org.rnn4j.RnnWorkspace;
+import org.rnn4j.StepArgs;
+import org.rnn4j.StepWorkspace;
 
 /**
  * Every output must be disjoint from every input and from every other output of the same call (backends write
@@ -58,16 +60,10 @@ class OverlapValidationTest {
             new String[] {"stepForward", "step.cNext", "step.cPrev"},
             new String[] {"stepForward", "step.cNext", "step.hPrev"},
             new String[] {"stepForward", "step.hNext", "step.cNext"},
-            new String[] {"stepForward", "step.cache", "step.input"},
-            new String[] {"stepForward", "step.cache", "step.hPrev"},
-            new String[] {"stepForward", "step.cache", "step.hNext"},
-            new String[] {"stepForward", "step.cache", "step.cNext"},
             new String[] {"stepBackward", "step.gradHPrev", "step.gradHNext"},
             new String[] {"stepBackward", "step.gradHPrev", "step.hPrev"},
             new String[] {"stepBackward", "step.gradInput", "step.input"},
-            new String[] {"stepBackward", "step.gradInput", "step.cache"},
             new String[] {"stepBackward", "step.gradCPrev", "step.gradCNext"},
-            new String[] {"stepBackward", "step.gradCPrev", "step.cache"},
             new String[] {"stepBackward", "step.gradHPrev", "step.gradCPrev"},
             new String[] {"stepBackward", "step.gradInput", "step.gradHPrev"});
 
@@ -226,14 +222,15 @@ class OverlapValidationTest {
         for (Harness.Setup setup : Harness.setups()) {
             List<DynamicNode> tests = new ArrayList<>();
             for (String[] c : new String[][] {{"forward", "output"}, {"forward", "hN"}, {"backward", "gradInput"},
-                    {"backward", "gradH0"}, {"stepForward", "step.hNext"}, {"stepForward", "step.cache"},
+                    {"backward", "gradH0"}, {"stepForward", "step.hNext"},
                     {"stepBackward", "step.gradInput"}, {"stepBackward", "step.gradHPrev"}}) {
                 for (ParamKind kind : new ParamKind[] {ParamKind.WEIGHT_IH, ParamKind.BIAS_HH}) {
                     tests.add(dynamicTest(c[0] + ": " + Harness.argName(c[1]) + " / weights." + kind, () -> {
                         try (Harness h = setup.open()) {
-                            prepare(h, c[0]);
                             ParamId pid = new ParamId(kind, h.stepLayer, h.stepDir == 1);
                             paramOverlapsTensor(h, h.weights, pid, c[1]);
+                            h.rebind(); // the Rnn binds a frozen copy of the weights
+                            prepare(h, c[0]);
                             expectOverlap(h, call(h, c[0]), c[1], "weights." + pid.name());
                         }
                     }));
@@ -259,7 +256,7 @@ class OverlapValidationTest {
                         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
                             if (call.equals("backward")) h.rnn.backward(h.args(), h.grads().weightGrads(h.weights), h.ws);
                             else h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(),
-                                    h.stepGrads().weightGrads(h.weights));
+                                    h.stepGrads().weightGrads(h.weights), h.stepWs);
                         });
                         String m = e.getMessage();
                         assertTrue(m.startsWith("weightGrads.") && m.contains(": expected memory disjoint from weights.")
@@ -379,6 +376,7 @@ class OverlapValidationTest {
                     MemorySegment nw = buf.asSlice(wsBytes - h.dt.bytes(), w.byteSize());
                     nw.copyFrom(w);
                     h.weights.set(pid, nw);
+                    h.rebind();
                     RnnWorkspace ws = h.rnn.wrapWorkspace(buf.asSlice(0, wsBytes), Mode.TRAINING, h.T, h.N);
                     expectOverlap(h, () -> h.rnn.forward(h.args(), ws), "weights." + pid.name(), "workspace");
                 }
@@ -398,5 +396,151 @@ class OverlapValidationTest {
             out.add(DynamicContainer.dynamicContainer(setup.toString(), tests));
         }
         return out.stream();
+    }
+
+    // ---------------------------------------------------------------- the step workspace
+
+    /**
+     * Runs {@code call} with a wrapped TRAINING step workspace that shares one element with tensor {@code key}
+     * (for stepBackward the workspace is filled by a valid stepForward first). The step workspace is written by
+     * both step calls, so it must be disjoint from their inputs and outputs alike.
+     */
+    static void stepWorkspaceOverlapping(Harness h, String call, String key) {
+        long wsBytes = h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N);
+        MemorySegment t = h.get(key);
+        long unit = h.dt.bytes();
+        MemorySegment buf = h.sentinelBytes(wsBytes + t.byteSize() - unit);
+        StepWorkspace ws = h.rnn.wrapStepWorkspace(buf.asSlice(0, wsBytes), Mode.TRAINING, h.N);
+        if (call.equals("stepBackward")) h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws);
+        MemorySegment nt = buf.asSlice(wsBytes - unit, t.byteSize());
+        nt.copyFrom(t);
+        h.put(key, nt);
+        expectOverlap(h, call.equals("stepForward") ? () -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws)
+                : () -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), ws), key, "workspace");
+    }
+
+    @TestFactory
+    Stream<DynamicNode> stepWorkspaceOverlappingATensor() {
+        List<DynamicNode> out = new ArrayList<>();
+        for (Harness.Setup setup : Harness.setups()) {
+            List<DynamicNode> tests = new ArrayList<>();
+            for (String[] c : new String[][] {{"stepForward", "step.hNext"}, {"stepForward", "step.cNext"},
+                    {"stepForward", "step.input"}, {"stepForward", "step.hPrev"}, {"stepForward", "step.cPrev"},
+                    {"stepBackward", "step.gradInput"}, {"stepBackward", "step.gradHPrev"},
+                    {"stepBackward", "step.gradCPrev"}, {"stepBackward", "step.gradHNext"},
+                    {"stepBackward", "step.input"}}) {
+                if (!setup.cfg().cell().hasCellState() && Harness.CELL_STATE.contains(c[1])) continue;
+                tests.add(dynamicTest(c[0] + ": step workspace / " + Harness.argName(c[1]), () -> {
+                    try (Harness h = setup.open()) {
+                        stepWorkspaceOverlapping(h, c[0], c[1]);
+                    }
+                }));
+            }
+            tests.add(dynamicTest("stepForward: step workspace / weights of the stepped layer", () -> {
+                try (Harness h = setup.open()) {
+                    long wsBytes = h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N);
+                    ParamId pid = new ParamId(ParamKind.WEIGHT_HH, h.stepLayer, h.stepDir == 1);
+                    MemorySegment w = h.weights.get(pid);
+                    MemorySegment buf = h.sentinelBytes(wsBytes + w.byteSize());
+                    MemorySegment nw = buf.asSlice(wsBytes - h.dt.bytes(), w.byteSize());
+                    nw.copyFrom(w);
+                    h.weights.set(pid, nw);
+                    h.rebind();
+                    StepWorkspace ws = h.rnn.wrapStepWorkspace(buf.asSlice(0, wsBytes), Mode.TRAINING, h.N);
+                    expectOverlap(h, () -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws),
+                            "weights." + pid.name(), "workspace");
+                }
+            }));
+            tests.add(dynamicTest("stepBackward: step workspace / weightGrads of the stepped layer", () -> {
+                try (Harness h = setup.open()) {
+                    long wsBytes = h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N);
+                    ParamId pid = new ParamId(ParamKind.BIAS_IH, h.stepLayer, h.stepDir == 1);
+                    MemorySegment buf = h.sentinelBytes(wsBytes);
+                    StepWorkspace ws = h.rnn.wrapStepWorkspace(buf, Mode.TRAINING, h.N);
+                    h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws);
+                    long gBytes = h.weightGrads.get(pid).byteSize();
+                    h.weightGrads.set(pid, buf.asSlice(wsBytes - gBytes, gBytes));
+                    expectOverlap(h, () -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), ws),
+                            "weightGrads." + pid.name(), "workspace");
+                }
+            }));
+            out.add(DynamicContainer.dynamicContainer(setup.toString(), tests));
+        }
+        return out.stream();
+    }
+
+    /**
+     * Only the bytes a call uses count: a workspace sized for N samples, used by a call of fewer, may share its
+     * unused tail with a tensor of that call (sequence and step workspaces alike).
+     */
+    @TestFactory
+    Stream<DynamicNode> unusedWorkspaceTailMayOverlap() {
+        List<DynamicNode> out = new ArrayList<>();
+        for (Harness.Setup setup : Harness.twoSetups()) {
+            out.add(dynamicTest(setup + ": sequence workspace", () -> {
+                try (Harness h = setup.open()) {
+                    int n = h.N - 1; // the setups used here have N = 2
+                    long used = h.rnn.workspaceBytes(Mode.TRAINING, h.T, n);
+                    long all = h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N);
+                    long outBytes = (long) h.T * n * h.cfg.outputSize() * h.dt.bytes();
+                    assertTrue(all - used >= outBytes, "the unused tail must be able to hold the output");
+                    MemorySegment buf = h.sentinelBytes(all);
+                    RnnWorkspace ws = h.rnn.wrapWorkspace(buf, Mode.TRAINING, h.T, h.N);
+                    MemorySegment output = buf.asSlice(used, outBytes);
+                    var a = h.args().shape(h.T, n).output(output).hN((MemorySegment) null).cN((MemorySegment) null);
+                    assertDoesNotThrow(() -> h.rnn.forward(a, ws));
+                    // one byte further into the used part is rejected
+                    var b = h.args().shape(h.T, n).output(buf.asSlice(used - h.dt.bytes(), outBytes))
+                            .hN((MemorySegment) null).cN((MemorySegment) null);
+                    expectOverlap(h, () -> h.rnn.forward(b, ws), "output", "workspace");
+                }
+            }));
+            out.add(dynamicTest(setup + ": step workspace", () -> {
+                try (Harness h = setup.open()) {
+                    int n = h.N - 1;
+                    long used = h.rnn.stepWorkspaceBytes(Mode.TRAINING, n);
+                    long all = h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N);
+                    long hBytes = (long) n * h.cfg.hiddenSize() * h.dt.bytes();
+                    assertTrue(all - used >= hBytes, "the unused tail must be able to hold hNext");
+                    MemorySegment buf = h.sentinelBytes(all);
+                    StepWorkspace ws = h.rnn.wrapStepWorkspace(buf, Mode.TRAINING, h.N);
+                    long in = (long) n * h.cfg.layerInputSize(h.stepLayer);
+                    var a = new StepArgs().batch(n).input(h.get("step.input").asSlice(0, in * h.dt.bytes()))
+                            .hNext(buf.asSlice(used, hBytes));
+                    assertDoesNotThrow(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, a, ws));
+                    var b = new StepArgs().batch(n).input(h.get("step.input").asSlice(0, in * h.dt.bytes()))
+                            .hNext(buf.asSlice(used - h.dt.bytes(), hBytes));
+                    expectOverlap(h, () -> h.rnn.stepForward(h.stepLayer, h.stepDir, b, ws), "hNext", "workspace");
+                }
+            }));
+        }
+        return out.stream();
+    }
+
+    /** Step calls read and write only the stepped layer's and direction's weights: others may overlap their outputs. */
+    @Test
+    void stepCallsIgnoreOverlapWithWeightsOfOtherLayers() {
+        try (Harness h = Harness.setups().get(1).open()) { // 2 layers, bidirectional: the step is layer 1, reverse
+            ParamId other = new ParamId(ParamKind.WEIGHT_IH, 0, false);
+            MemorySegment w = h.weights.get(other);
+            // hNext lies inside a weight of layer 0, forward direction (never read by this step)
+            long hBytes = h.get("step.hNext").byteSize();
+            assertTrue(w.byteSize() >= hBytes);
+            MemorySegment mem = h.sentinelBytes(w.byteSize());
+            mem.copyFrom(w);
+            h.weights.set(other, mem);
+            h.rebind();
+            h.put("step.hNext", mem.asSlice(0, hBytes));
+            assertDoesNotThrow(h::stepForward);
+            assertDoesNotThrow(h::stepBackward);
+            // ... whereas the same overlap with the stepped layer's own weight is rejected
+            ParamId own = new ParamId(ParamKind.WEIGHT_IH, h.stepLayer, h.stepDir == 1);
+            MemorySegment mine = h.sentinelBytes(h.weights.get(own).byteSize());
+            mine.copyFrom(h.weights.get(own));
+            h.weights.set(own, mine);
+            h.rebind();
+            h.put("step.hNext", mine.asSlice(0, hBytes));
+            expectOverlap(h, h::stepForward, "step.hNext", "weights." + own.name());
+        }
     }
 }

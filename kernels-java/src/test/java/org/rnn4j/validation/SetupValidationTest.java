@@ -30,6 +30,7 @@ import org.rnn4j.Rnn;
 import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
 import org.rnn4j.RnnWorkspace;
+import org.rnn4j.StepWorkspace;
 import org.rnn4j.reference.ReferenceBackend;
 import org.rnn4j.spi.RnnBackend;
 
@@ -299,7 +300,6 @@ class SetupValidationTest {
             iae(() -> rnn.newWorkspace(Mode.INFERENCE, 4, -1), "maxBatch", ">= 1", "but was -1");
             iae(() -> rnn.workspaceBytes(Mode.TRAINING, -3, 2), "maxSeqLength", ">= 1", "but was -3");
             iae(() -> rnn.workspaceBytes(Mode.TRAINING, 3, 0), "maxBatch", ">= 1", "but was 0");
-            iae(() -> rnn.stepCacheBytes(0), "batch", ">= 1", "but was 0");
 
             long need = rnn.workspaceBytes(Mode.TRAINING, 4, 2);
             iae(() -> rnn.wrapWorkspace(null, Mode.TRAINING, 4, 2), "memory", "a segment of " + need + " bytes",
@@ -322,6 +322,62 @@ class SetupValidationTest {
                 assertEquals(2, ws.maxBatch());
             }
             assertTrue(ok.scope().isAlive(), "closing a wrapped workspace leaves the caller's memory alone");
+        }
+    }
+
+    @Test
+    void stepWorkspaceCreation() {
+        try (Arena a = Arena.ofConfined(); Rnn rnn = Rnn.create(LSTM_F32, filled(LSTM_F32, a), "reference")) {
+            iae(() -> rnn.stepWorkspaceBytes(null, 2), "mode", "INFERENCE or TRAINING", "but was null");
+            iae(() -> rnn.newStepWorkspace(null, 2), "mode", "INFERENCE or TRAINING", "but was null");
+            iae(() -> rnn.stepWorkspaceBytes(Mode.TRAINING, 0), "maxBatch", ">= 1", "but was 0");
+            iae(() -> rnn.newStepWorkspace(Mode.INFERENCE, -1), "maxBatch", ">= 1", "but was -1");
+
+            long need = rnn.stepWorkspaceBytes(Mode.TRAINING, 2);
+            assertTrue(need > 0, "a training step saves what its backward needs");
+            iae(() -> rnn.wrapStepWorkspace(null, Mode.TRAINING, 2), "memory", "a segment of " + need + " bytes",
+                    "but was null");
+            MemorySegment tooSmall = a.allocate(need - 1);
+            iae(() -> rnn.wrapStepWorkspace(tooSmall, Mode.TRAINING, 2), "memory",
+                    "expected at least " + need + " bytes", "but was " + (need - 1));
+            MemorySegment ok = a.allocate(need);
+            iae(() -> rnn.wrapStepWorkspace(ok.asReadOnly(), Mode.TRAINING, 2), "memory",
+                    "expected a writable segment", "read-only");
+            Arena b = Arena.ofConfined();
+            MemorySegment dead = b.allocate(need);
+            b.close();
+            iae(() -> rnn.wrapStepWorkspace(dead, Mode.TRAINING, 2), "memory", "expected a live segment", "closed");
+            iae(() -> rnn.wrapStepWorkspace(ok, null, 2), "mode", "INFERENCE or TRAINING", "but was null");
+            iae(() -> rnn.wrapStepWorkspace(ok, Mode.TRAINING, 0), "maxBatch", ">= 1", "but was 0");
+            // memory for a smaller batch is too small for a larger one
+            iae(() -> rnn.wrapStepWorkspace(ok, Mode.TRAINING, 3), "memory",
+                    "expected at least " + rnn.stepWorkspaceBytes(Mode.TRAINING, 3) + " bytes", "but was " + need);
+            try (StepWorkspace ws = rnn.wrapStepWorkspace(ok, Mode.TRAINING, 2)) {
+                assertEquals(Mode.TRAINING, ws.mode());
+                assertEquals(2, ws.maxBatch());
+                assertEquals(need, ws.byteSize());
+            }
+            assertTrue(ok.scope().isAlive(), "closing a wrapped step workspace leaves the caller's memory alone");
+            try (StepWorkspace ws = rnn.newStepWorkspace(Mode.INFERENCE, 5)) {
+                assertEquals(Mode.INFERENCE, ws.mode());
+                assertEquals(5, ws.maxBatch());
+            }
+            // the reference backend keeps nothing for an inference step: any memory, even empty, will do
+            assertEquals(0, rnn.stepWorkspaceBytes(Mode.INFERENCE, 4));
+            assertDoesNotThrow(() -> rnn.wrapStepWorkspace(MemorySegment.NULL, Mode.INFERENCE, 4).close());
+        }
+    }
+
+    /** Step workspace sizes are non-decreasing in N. */
+    @Test
+    void stepWorkspaceBytesAreMonotonic() {
+        try (Arena a = Arena.ofConfined(); Rnn rnn = Rnn.create(PEEP_F64, filled(PEEP_F64, a), "reference")) {
+            for (Mode m : Mode.values()) {
+                for (int n = 1; n <= 8; n++) {
+                    assertTrue(rnn.stepWorkspaceBytes(m, n) >= 0);
+                    assertTrue(rnn.stepWorkspaceBytes(m, n + 1) >= rnn.stepWorkspaceBytes(m, n));
+                }
+            }
         }
     }
 

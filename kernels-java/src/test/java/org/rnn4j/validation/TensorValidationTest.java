@@ -1,5 +1,6 @@
 package org.rnn4j.validation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -22,10 +23,10 @@ import org.rnn4j.DType;
 /**
  * The per-tensor rules, for every tensor of every call (forward, backward, stepForward, stepBackward) on a
  * spread of cells, dtypes, layouts and depths: a required tensor that is null, a segment one element too small,
- * a closed segment, a read-only output, a heap segment of the other dtype, and a cell-state tensor given to a
- * cell without cell state. Each rejected call must throw IllegalArgumentException naming the argument, what was
- * expected and what was given, and leave every buffer (outputs, weights, weight gradients, workspace, cache)
- * byte-for-byte untouched.
+ * a closed segment, a segment confined to another thread, a read-only output, a heap segment of the other
+ * dtype, and a cell-state tensor given to a cell without cell state. Each rejected call must throw
+ * IllegalArgumentException naming the argument, what was expected and what was given, and leave every buffer
+ * (outputs, weights, weight gradients, both workspaces) byte-for-byte untouched. The workspaces themselves are covered by {@link CallValidationTest}.
  */
 class TensorValidationTest {
 
@@ -40,18 +41,17 @@ class TensorValidationTest {
         CALLS.put("forward", List.of("input", "h0", "c0", "output", "hN", "cN"));
         CALLS.put("backward", List.of("input", "h0", "c0", "gradOutput", "gradHN", "gradCN", "gradInput", "gradH0",
                 "gradC0"));
-        CALLS.put("stepForward", List.of("step.input", "step.hPrev", "step.cPrev", "step.hNext", "step.cNext",
-                "step.cache"));
-        CALLS.put("stepBackward", List.of("step.input", "step.hPrev", "step.cPrev", "step.cache", "step.gradHNext",
+        CALLS.put("stepForward", List.of("step.input", "step.hPrev", "step.cPrev", "step.hNext", "step.cNext"));
+        CALLS.put("stepBackward", List.of("step.input", "step.hPrev", "step.cPrev", "step.gradHNext",
                 "step.gradCNext", "step.gradInput", "step.gradHPrev", "step.gradCPrev"));
         WRITES.put("forward", List.of("output", "hN", "cN"));
         WRITES.put("backward", List.of("gradInput", "gradH0", "gradC0"));
-        WRITES.put("stepForward", List.of("step.hNext", "step.cNext", "step.cache"));
+        WRITES.put("stepForward", List.of("step.hNext", "step.cNext"));
         WRITES.put("stepBackward", List.of("step.gradInput", "step.gradHPrev", "step.gradCPrev"));
         REQUIRED.put("forward", List.of("input", "output"));
         REQUIRED.put("backward", List.of("input"));
         REQUIRED.put("stepForward", List.of("step.input", "step.hNext"));
-        REQUIRED.put("stepBackward", List.of("step.input", "step.cache"));
+        REQUIRED.put("stepBackward", List.of("step.input"));
     }
 
     static void prepare(Harness h, String call) {
@@ -115,11 +115,7 @@ class TensorValidationTest {
             String key = key(kc);
             long need = h.size(key);
             h.put(key, null);
-            if (key.equals("step.cache")) {
-                expect(h, kc, "expected the cache filled by stepForward (" + need + " bytes)", "but was null");
-            } else {
-                expect(h, kc, "expected a segment of " + need + " " + h.dt.numpyName() + " elements", "but was null");
-            }
+            expect(h, kc, "expected a segment of " + need + " " + h.dt.numpyName() + " elements", "but was null");
         }, "null");
     }
 
@@ -128,14 +124,9 @@ class TensorValidationTest {
         return each(CALLS, false, (h, kc) -> {
             String key = key(kc);
             long need = h.size(key);
-            if (key.equals("step.cache")) {
-                h.put(key, h.sentinelBytes(need - 1));
-                expect(h, kc, "expected at least " + need + " bytes", "but was " + (need - 1));
-            } else {
-                h.put(key, h.sentinel(need - 1));
-                expect(h, kc, "expected at least " + need + " " + h.dt.numpyName() + " elements",
-                        "but the segment has " + (need - 1) * h.dt.bytes() + " bytes (" + (need - 1) + " elements)");
-            }
+            h.put(key, h.sentinel(need - 1));
+            expect(h, kc, "expected at least " + need + " " + h.dt.numpyName() + " elements",
+                    "but the segment has " + (need - 1) * h.dt.bytes() + " bytes (" + (need - 1) + " elements)");
         }, "too small");
     }
 
@@ -146,6 +137,22 @@ class TensorValidationTest {
             h.put(key, h.closed(h.get(key).byteSize()));
             expect(h, kc, "expected a live segment", "closed");
         }, "closed");
+    }
+
+    /** A segment confined to another thread (its arena's owner) is named; neither it nor any other buffer is touched. */
+    @TestFactory
+    Stream<DynamicNode> segmentConfinedToAnotherThread() {
+        return each(CALLS, false, (h, kc) -> {
+            String key = key(kc);
+            try (OtherThread other = new OtherThread()) {
+                MemorySegment confined = other.allocate(h.get(key).byteSize(), h.get(key));
+                byte[] before = other.read(confined);
+                h.put(key, confined);
+                expect(h, kc, "expected a segment accessible by the calling thread",
+                        "but it is confined to another thread");
+                assertArrayEquals(before, other.read(confined), "the confined segment was written");
+            }
+        }, "confined");
     }
 
     @TestFactory
@@ -159,9 +166,7 @@ class TensorValidationTest {
 
     @TestFactory
     Stream<DynamicNode> heapArrayOfTheOtherDtype() {
-        Map<String, List<String>> keys = new LinkedHashMap<>();
-        CALLS.forEach((call, list) -> keys.put(call, list.stream().filter(k -> !k.equals("step.cache")).toList()));
-        return each(keys, false, (h, kc) -> {
+        return each(CALLS, false, (h, kc) -> {
             String key = key(kc);
             h.put(key, h.wrongDtype(h.size(key)));
             boolean f32 = h.dt == DType.F32;
@@ -247,7 +252,7 @@ class TensorValidationTest {
                 try (Harness h = setup.open()) {
                     for (var list : CALLS.values()) {
                         for (String k : list) {
-                            if (!h.has(k) || k.equals("step.cache")) continue;
+                            if (!h.has(k)) continue;
                             MemorySegment bigger = h.sentinel(h.size(k) + 7);
                             bigger.asSlice(0, h.get(k).byteSize()).copyFrom(h.get(k));
                             h.put(k, bigger);

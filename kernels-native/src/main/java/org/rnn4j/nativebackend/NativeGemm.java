@@ -33,8 +33,9 @@ import java.lang.ref.Reference;
  * <p>The segments must stay alive for the duration of the call: do not close their arena from another
  * thread while a call runs (the JNI call cannot pin a shared arena the way an FFM downcall does).
  *
- * <p>Threads: OpenBLAS uses its own thread pool ({@link NativeLibraryInfo#setOpenblasThreads(int)}); do
- * not call this from inside a parallel loop that already uses every core.
+ * <p>Threads: OpenBLAS uses its own thread pool (size: {@code OPENBLAS_NUM_THREADS}, or all cores; see
+ * {@link NativeLibraryInfo#openblasThreads()}); do not call this from inside a parallel loop that already
+ * uses every core.
  */
 public final class NativeGemm {
 

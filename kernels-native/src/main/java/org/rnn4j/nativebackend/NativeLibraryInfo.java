@@ -265,12 +265,14 @@ public final class NativeLibraryInfo {
     }
 
     /**
-     * Sets OpenBLAS's thread count for the whole process ({@code openblas_set_num_threads}).
+     * Sets OpenBLAS's thread count for the whole process ({@code openblas_set_num_threads}). Package-private:
+     * the count is process-global state, which the library sets per backend instance (native backend issue),
+     * never users.
      *
      * @throws IllegalArgumentException if {@code threads < 1}
      * @throws IllegalStateException if the library is not loaded
      */
-    public static void setOpenblasThreads(int threads) {
+    static void setOpenblasThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads: expected >= 1, given " + threads);
         }

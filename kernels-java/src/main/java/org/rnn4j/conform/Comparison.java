@@ -1,0 +1,67 @@
+package org.rnn4j.conform;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.rnn4j.DType;
+import org.rnn4j.npy.NpyArray;
+
+/**
+ * Compares the results of one case with its expectations: the error of an array is
+ * {@code max|got − want| / max(1, max|want|)} (NaN or infinity in a result counts as an infinite error), the
+ * case's error is the largest over its arrays, and it passes at {@link Conformance#threshold}.
+ */
+final class Comparison {
+    private Comparison() {}
+
+    /**
+     * The result of case {@code name}: every entry of {@code want} against the result of the same name in
+     * {@code got}, in {@code want}'s order (the first array with the largest error is the one reported).
+     */
+    static CaseResult compare(String name, Map<String, NpyArray> want, Map<String, double[]> got, DType dtype) {
+        double threshold = Conformance.threshold(dtype);
+        double worst = -1;
+        String worstName = null;
+        String detail = null;
+        for (var e : want.entrySet()) {
+            double[] w = e.getValue().toDoubleArray();
+            double[] g = got.get(e.getKey());
+            if (g == null || g.length < w.length) {
+                return new CaseResult(name, false, Double.NaN, e.getKey(), "no result for " + e.getKey());
+            }
+            double scale = 1;
+            for (double v : w) scale = Math.max(scale, Math.abs(v));
+            double maxDiff = 0;
+            int at = -1;
+            for (int i = 0; i < w.length; i++) {
+                double diff = Math.abs(g[i] - w[i]);
+                if (Double.isNaN(diff)) diff = Double.POSITIVE_INFINITY;
+                if (at < 0 || diff > maxDiff) {
+                    maxDiff = diff;
+                    at = i;
+                }
+            }
+            double err = maxDiff / scale;
+            if (err > worst) {
+                worst = err;
+                worstName = e.getKey();
+                detail = at < 0 ? "" : " at element " + at + " " + index(e.getValue().shape(), at) + ": got "
+                        + g[at] + ", want " + w[at];
+            }
+        }
+        if (worstName == null) return new CaseResult(name, false, Double.NaN, null, "no arrays to compare");
+        boolean passed = worst <= threshold;
+        String reason = passed ? null : "error " + Conformance.formatError(worst) + " in " + worstName + " exceeds "
+                + Conformance.formatError(threshold) + " (" + dtype.numpyName() + ")" + detail;
+        return new CaseResult(name, passed, worst, worstName, reason);
+    }
+
+    /** The multi-index of flat index {@code flat} in {@code shape}, e.g. {@code [2, 0, 5]}. */
+    static String index(int[] shape, int flat) {
+        int[] idx = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            idx[d] = shape[d] == 0 ? 0 : flat % shape[d];
+            flat = shape[d] == 0 ? 0 : flat / shape[d];
+        }
+        return Arrays.toString(idx);
+    }
+}

@@ -1,0 +1,170 @@
+package org.rnn4j.contract;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.rnn4j.GradientArgs;
+import org.rnn4j.Mode;
+import org.rnn4j.RnnConfig;
+import org.rnn4j.RnnParameters;
+import org.rnn4j.RnnPlan;
+import org.rnn4j.SequenceArgs;
+import org.rnn4j.StepArgs;
+import org.rnn4j.StepGradients;
+import org.rnn4j.reference.ReferenceBackend;
+import org.rnn4j.spi.PreparedWeights;
+import org.rnn4j.spi.RnnBackend;
+
+/**
+ * A backend that counts every call, optionally runs a hook at the start of the compute calls (to act like a
+ * caller changing its arguments while a call runs), and then either forwards to a delegate or, when
+ * {@code compute} is false, does nothing at all (a no-op backend, so that what remains of a call is
+ * {@link org.rnn4j.Rnn}'s own validation). Counting and the no-op path allocate nothing.
+ */
+public class RecordingBackend implements RnnBackend {
+    public final RnnBackend delegate;
+    /** false: prepare returns an empty prepared form and forward/backward/step calls do nothing. */
+    public final boolean compute;
+
+    public final AtomicInteger prepares = new AtomicInteger();
+    public final AtomicInteger refreshes = new AtomicInteger();
+    public final AtomicInteger preparedCloses = new AtomicInteger();
+    public final AtomicInteger workspaceBytesCalls = new AtomicInteger();
+    public final AtomicInteger stepWorkspaceBytesCalls = new AtomicInteger();
+    public final AtomicInteger forwards = new AtomicInteger();
+    public final AtomicInteger backwards = new AtomicInteger();
+    public final AtomicInteger stepForwards = new AtomicInteger();
+    public final AtomicInteger stepBackwards = new AtomicInteger();
+    public final AtomicInteger closes = new AtomicInteger();
+    /** The largest seqLength·batch of any plan the backend was asked to size a workspace for. */
+    public volatile long largestPlan;
+
+    public volatile Consumer<SequenceArgs> onForward;
+    public volatile BiConsumer<SequenceArgs, GradientArgs> onBackward;
+    public volatile Consumer<StepArgs> onStepForward;
+    public volatile BiConsumer<StepArgs, StepGradients> onStepBackward;
+    /** Thrown by the next {@link #prepare} when set. */
+    public volatile RuntimeException failPrepare;
+
+    public RecordingBackend(RnnBackend delegate, boolean compute) {
+        this.delegate = delegate;
+        this.compute = compute;
+    }
+
+    /** Records and computes with the reference backend. */
+    public static RecordingBackend reference() {
+        return new RecordingBackend(new ReferenceBackend(), true);
+    }
+
+    /** Records and computes nothing (sizes still come from the reference backend). */
+    public static RecordingBackend noop() {
+        return new RecordingBackend(new ReferenceBackend(), false);
+    }
+
+    /** Calls that reach a computation or the workspace: forward, backward and both step calls. */
+    public int computeCalls() {
+        return forwards.get() + backwards.get() + stepForwards.get() + stepBackwards.get();
+    }
+
+    @Override
+    public String name() {
+        return "test-recording";
+    }
+
+    /** The prepared form: the delegate's (null when not computing), counting refresh and close. */
+    private final class Prepared implements PreparedWeights {
+        final RnnConfig config;
+        final PreparedWeights inner;
+
+        Prepared(RnnConfig config, PreparedWeights inner) {
+            this.config = config;
+            this.inner = inner;
+        }
+
+        @Override
+        public RnnConfig config() {
+            return config;
+        }
+
+        @Override
+        public void refresh() {
+            refreshes.incrementAndGet();
+            if (inner != null) inner.refresh();
+        }
+
+        @Override
+        public void close() {
+            preparedCloses.incrementAndGet();
+            if (inner != null) inner.close();
+        }
+    }
+
+    private static PreparedWeights inner(PreparedWeights w) {
+        return ((Prepared) w).inner;
+    }
+
+    @Override
+    public PreparedWeights prepare(RnnConfig config, RnnParameters weights) {
+        prepares.incrementAndGet();
+        RuntimeException fail = failPrepare;
+        if (fail != null) {
+            failPrepare = null;
+            throw fail;
+        }
+        return new Prepared(config, compute ? delegate.prepare(config, weights) : null);
+    }
+
+    @Override
+    public long workspaceBytes(RnnPlan plan, Mode mode) {
+        workspaceBytesCalls.incrementAndGet();
+        long tn = (long) plan.seqLength() * plan.batch();
+        if (tn > largestPlan) largestPlan = tn;
+        return delegate.workspaceBytes(plan, mode);
+    }
+
+    @Override
+    public long stepWorkspaceBytes(RnnConfig config, int batch, Mode mode) {
+        stepWorkspaceBytesCalls.incrementAndGet();
+        return delegate.stepWorkspaceBytes(config, batch, mode);
+    }
+
+    @Override
+    public void forward(PreparedWeights w, RnnPlan plan, SequenceArgs args, MemorySegment ws, Mode mode) {
+        forwards.incrementAndGet();
+        Consumer<SequenceArgs> hook = onForward;
+        if (hook != null) hook.accept(args);
+        if (compute) delegate.forward(inner(w), plan, args, ws, mode);
+    }
+
+    @Override
+    public void backward(PreparedWeights w, RnnPlan plan, SequenceArgs args, GradientArgs grads, MemorySegment ws) {
+        backwards.incrementAndGet();
+        BiConsumer<SequenceArgs, GradientArgs> hook = onBackward;
+        if (hook != null) hook.accept(args, grads);
+        if (compute) delegate.backward(inner(w), plan, args, grads, ws);
+    }
+
+    @Override
+    public void stepForward(PreparedWeights w, int layer, int direction, StepArgs step, MemorySegment ws, Mode mode) {
+        stepForwards.incrementAndGet();
+        Consumer<StepArgs> hook = onStepForward;
+        if (hook != null) hook.accept(step);
+        if (compute) delegate.stepForward(inner(w), layer, direction, step, ws, mode);
+    }
+
+    @Override
+    public void stepBackward(PreparedWeights w, int layer, int direction, StepArgs step, StepGradients grads,
+                             MemorySegment ws) {
+        stepBackwards.incrementAndGet();
+        BiConsumer<StepArgs, StepGradients> hook = onStepBackward;
+        if (hook != null) hook.accept(step, grads);
+        if (compute) delegate.stepBackward(inner(w), layer, direction, step, grads, ws);
+    }
+
+    @Override
+    public void close() {
+        closes.incrementAndGet();
+        delegate.close();
+    }
+}
