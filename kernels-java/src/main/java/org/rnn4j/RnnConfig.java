@@ -3,23 +3,24 @@ package org.rnn4j;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a recurrent network is, independent of any call: cell, sizes, depth, directions, dtype and layout.
- * Immutable; the sequence length and batch size are per call (see {@link RnnPlan}).
- *
- * @param cell          the recurrent cell
- * @param inputSize     I, channels of the input sequence
- * @param hiddenSize    H, channels of each direction's hidden state
- * @param layers        L, stacked layers; layer k &gt; 0 reads the (concatenated) output of layer k-1
- * @param bidirectional whether each layer also runs in reverse time (outputs concatenated [forward, reverse])
- * @param dtype         element type of every tensor
- * @param layout        order of the sequence tensors
+ * Immutable, value-equal; the sequence length and batch size are per call (see {@link RnnPlan}). Built with
+ * {@link #builder}, so that new settings can be added without breaking callers.
  */
-public record RnnConfig(Cell cell, int inputSize, int hiddenSize, int layers, boolean bidirectional, DType dtype,
-                        Layout layout) {
+public final class RnnConfig {
+    private final Cell cell;
+    private final int inputSize;
+    private final int hiddenSize;
+    private final int layers;
+    private final boolean bidirectional;
+    private final DType dtype;
+    private final Layout layout;
 
-    public RnnConfig {
+    private RnnConfig(Cell cell, int inputSize, int hiddenSize, int layers, boolean bidirectional, DType dtype,
+                      Layout layout) {
         if (cell == null) throw new IllegalArgumentException("cell: expected a Cell but was null");
         if (dtype == null) throw new IllegalArgumentException("dtype: expected F32 or F64 but was null");
         if (layout == null) throw new IllegalArgumentException("layout: expected TIME_MAJOR or BATCH_FIRST but was null");
@@ -32,10 +33,70 @@ public record RnnConfig(Cell cell, int inputSize, int hiddenSize, int layers, bo
             throw new IllegalArgumentException("hiddenSize/inputSize: expected G*H*max(I, D*H) <= " + Integer.MAX_VALUE
                     + " but was " + widest);
         }
+        this.cell = cell;
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        this.layers = layers;
+        this.bidirectional = bidirectional;
+        this.dtype = dtype;
+        this.layout = layout;
     }
 
     public static Builder builder(Cell cell, int inputSize, int hiddenSize) {
         return new Builder(cell, inputSize, hiddenSize);
+    }
+
+    /** A builder holding this configuration, to derive a variant of it. */
+    public Builder toBuilder() {
+        return new Builder(cell, inputSize, hiddenSize).layers(layers).bidirectional(bidirectional).dtype(dtype)
+                .layout(layout);
+    }
+
+    /** The recurrent cell. */
+    public Cell cell() {
+        return cell;
+    }
+
+    /** I: channels of the input sequence. */
+    public int inputSize() {
+        return inputSize;
+    }
+
+    /** H: channels of each direction's hidden state. */
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    /** L: stacked layers; layer k &gt; 0 reads the (concatenated) output of layer k-1. */
+    public int layers() {
+        return layers;
+    }
+
+    /** Whether each layer also runs in reverse time (outputs concatenated [forward, reverse]). */
+    public boolean bidirectional() {
+        return bidirectional;
+    }
+
+    /** Element type of every tensor. */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** Order of the sequence tensors. */
+    public Layout layout() {
+        return layout;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RnnConfig c && c.cell.equals(cell) && c.inputSize == inputSize
+                && c.hiddenSize == hiddenSize && c.layers == layers && c.bidirectional == bidirectional
+                && c.dtype == dtype && c.layout == layout;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(cell, inputSize, hiddenSize, layers, bidirectional, dtype, layout);
     }
 
     /** D: 2 when bidirectional, else 1. */
@@ -99,9 +160,9 @@ public record RnnConfig(Cell cell, int inputSize, int hiddenSize, int layers, bo
 
     /** Fluent construction with PyTorch's defaults: 1 layer, unidirectional, float32, time-major. */
     public static final class Builder {
-        private final Cell cell;
-        private final int inputSize;
-        private final int hiddenSize;
+        private Cell cell;
+        private int inputSize;
+        private int hiddenSize;
         private int layers = 1;
         private boolean bidirectional;
         private DType dtype = DType.F32;
@@ -111,6 +172,21 @@ public record RnnConfig(Cell cell, int inputSize, int hiddenSize, int layers, bo
             this.cell = cell;
             this.inputSize = inputSize;
             this.hiddenSize = hiddenSize;
+        }
+
+        public Builder cell(Cell cell) {
+            this.cell = cell;
+            return this;
+        }
+
+        public Builder inputSize(int inputSize) {
+            this.inputSize = inputSize;
+            return this;
+        }
+
+        public Builder hiddenSize(int hiddenSize) {
+            this.hiddenSize = hiddenSize;
+            return this;
         }
 
         public Builder layers(int layers) {

@@ -131,8 +131,7 @@ final class Ref {
 
         /** The same weight values under another dtype/layout. */
         Net as(DType dt, Layout layout) {
-            RnnConfig c = new RnnConfig(cfg.cell(), cfg.inputSize(), cfg.hiddenSize(), cfg.layers(),
-                    cfg.bidirectional(), dt, layout);
+            RnnConfig c = RnnConfig.builder(cfg.cell(), cfg.inputSize(), cfg.hiddenSize()).layers(cfg.layers()).bidirectional(cfg.bidirectional()).dtype(dt).layout(layout).build();
             return new Net(c, w);
         }
 

@@ -687,7 +687,6 @@ class CallValidationTest {
 
     /** The same network but for one detail (the hidden size). */
     static RnnConfig otherConfig(RnnConfig c) {
-        return new RnnConfig(c.cell(), c.inputSize(), c.hiddenSize() + 1, c.layers(), c.bidirectional(), c.dtype(),
-                c.layout());
+        return RnnConfig.builder(c.cell(), c.inputSize(), c.hiddenSize() + 1).layers(c.layers()).bidirectional(c.bidirectional()).dtype(c.dtype()).layout(c.layout()).build();
     }
 }

@@ -63,9 +63,9 @@ class SetupValidationTest {
 
     @Test
     void configRejectsNullsAndNonPositiveSizes() {
-        iae(() -> new RnnConfig(null, 1, 1, 1, false, DType.F32, Layout.TIME_MAJOR), "cell", "a Cell", "null");
-        iae(() -> new RnnConfig(Cell.lstm(), 1, 1, 1, false, null, Layout.TIME_MAJOR), "dtype", "F32 or F64", "null");
-        iae(() -> new RnnConfig(Cell.lstm(), 1, 1, 1, false, DType.F32, null), "layout", "TIME_MAJOR or BATCH_FIRST",
+        iae(() -> RnnConfig.builder(null, 1, 1).layers(1).bidirectional(false).dtype(DType.F32).layout(Layout.TIME_MAJOR).build(), "cell", "a Cell", "null");
+        iae(() -> RnnConfig.builder(Cell.lstm(), 1, 1).layers(1).bidirectional(false).dtype(null).layout(Layout.TIME_MAJOR).build(), "dtype", "F32 or F64", "null");
+        iae(() -> RnnConfig.builder(Cell.lstm(), 1, 1).layers(1).bidirectional(false).dtype(DType.F32).layout(null).build(), "layout", "TIME_MAJOR or BATCH_FIRST",
                 "null");
         iae(() -> RnnConfig.builder(Cell.lstm(), 0, 4).build(), "inputSize", ">= 1", "but was 0");
         iae(() -> RnnConfig.builder(Cell.lstm(), -5, 4).build(), "inputSize", ">= 1", "but was -5");
@@ -183,13 +183,13 @@ class SetupValidationTest {
     Stream<DynamicTest> createRejectsWeightsOfAnotherConfig() {
         RnnConfig c = PEEP_F64;
         List<RnnConfig> others = List.of(
-                new RnnConfig(Cell.lstm(), c.inputSize(), c.hiddenSize(), c.layers(), true, c.dtype(), c.layout()),
-                new RnnConfig(c.cell(), c.inputSize() + 1, c.hiddenSize(), c.layers(), true, c.dtype(), c.layout()),
-                new RnnConfig(c.cell(), c.inputSize(), c.hiddenSize() + 1, c.layers(), true, c.dtype(), c.layout()),
-                new RnnConfig(c.cell(), c.inputSize(), c.hiddenSize(), 1, true, c.dtype(), c.layout()),
-                new RnnConfig(c.cell(), c.inputSize(), c.hiddenSize(), c.layers(), false, c.dtype(), c.layout()),
-                new RnnConfig(c.cell(), c.inputSize(), c.hiddenSize(), c.layers(), true, DType.F32, c.layout()),
-                new RnnConfig(c.cell(), c.inputSize(), c.hiddenSize(), c.layers(), true, c.dtype(), Layout.TIME_MAJOR),
+                RnnConfig.builder(Cell.lstm(), c.inputSize(), c.hiddenSize()).layers(c.layers()).bidirectional(true).dtype(c.dtype()).layout(c.layout()).build(),
+                RnnConfig.builder(c.cell(), c.inputSize() + 1, c.hiddenSize()).layers(c.layers()).bidirectional(true).dtype(c.dtype()).layout(c.layout()).build(),
+                RnnConfig.builder(c.cell(), c.inputSize(), c.hiddenSize() + 1).layers(c.layers()).bidirectional(true).dtype(c.dtype()).layout(c.layout()).build(),
+                RnnConfig.builder(c.cell(), c.inputSize(), c.hiddenSize()).layers(1).bidirectional(true).dtype(c.dtype()).layout(c.layout()).build(),
+                RnnConfig.builder(c.cell(), c.inputSize(), c.hiddenSize()).layers(c.layers()).bidirectional(false).dtype(c.dtype()).layout(c.layout()).build(),
+                RnnConfig.builder(c.cell(), c.inputSize(), c.hiddenSize()).layers(c.layers()).bidirectional(true).dtype(DType.F32).layout(c.layout()).build(),
+                RnnConfig.builder(c.cell(), c.inputSize(), c.hiddenSize()).layers(c.layers()).bidirectional(true).dtype(c.dtype()).layout(Layout.TIME_MAJOR).build(),
                 Harness.config(Cell.gru(GruVariant.LINEAR_BEFORE_RESET), 3, 2, 2, true, DType.F64, Layout.BATCH_FIRST),
                 Harness.config(Cell.gru(GruVariant.RESET_BEFORE), 3, 2, 2, true, DType.F64, Layout.BATCH_FIRST));
         List<DynamicTest> tests = new ArrayList<>();
