@@ -3,6 +3,8 @@ package org.rnn4j.gradcheck;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.rnn4j.ParamId;
 import org.rnn4j.RnnConfig;
@@ -22,6 +24,13 @@ final class F64 {
     static MemorySegment uniform(Arena arena, long elements, SplittableRandom rng, double bound) {
         MemorySegment s = alloc(arena, elements);
         fillUniform(s, elements, rng, bound);
+        return s;
+    }
+
+    /** A new tensor filled with NaN: an output buffer whose elements a backend fails to write show up as NaN. */
+    static MemorySegment nans(Arena arena, long elements) {
+        MemorySegment s = alloc(arena, elements);
+        fill(s, elements, Double.NaN);
         return s;
     }
 
@@ -45,6 +54,25 @@ final class F64 {
         double[] a = new double[Math.toIntExact(elements)];
         MemorySegment.copy(s, D, 0, a, 0, a.length);
         return a;
+    }
+
+    /** The contents of the parameters {@code ids} of {@code p}, in that order. */
+    static List<double[]> readAll(RnnParameters p, List<ParamId> ids, RnnConfig config) {
+        List<double[]> values = new ArrayList<>();
+        for (ParamId id : ids) values.add(read(p.get(id), config.parameterSize(id)));
+        return values;
+    }
+
+    /** The arrays one after the other, each element multiplied by {@code scale}. */
+    static double[] concat(List<double[]> parts, double scale) {
+        int n = 0;
+        for (double[] a : parts) n += a.length;
+        double[] out = new double[n];
+        int at = 0;
+        for (double[] a : parts) {
+            for (double v : a) out[at++] = v * scale;
+        }
+        return out;
     }
 
     /** Σ a[i]·b[i] in index order (deterministic, so equal inputs give bit-equal losses). */

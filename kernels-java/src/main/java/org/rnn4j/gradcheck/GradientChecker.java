@@ -1,6 +1,7 @@
 package org.rnn4j.gradcheck;
 
-import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import org.rnn4j.Activation;
 import org.rnn4j.Cell;
 import org.rnn4j.RnnConfig;
@@ -88,13 +89,29 @@ public final class GradientChecker {
         return new GradcheckReport(name, backend.name(), StepCheck.run(this, backend, c, layer, direction));
     }
 
-    /** Numeric gradient of {@code t} compared with {@code analytic}: one row. */
-    TensorCheck compare(String name, double[] analytic, MemorySegment t, long elements, FiniteDifferences.Loss loss,
-                        Runnable changed, double loss0, RnnConfig cfg) {
+    /**
+     * One row per operand, each analytic gradient against central differences of {@code loss}: first the states
+     * (the input and initial states; null ones, such as the cell state of a cell without one, are left out), then
+     * the parameters, which are perturbed in place followed by {@code weightsChanged} after every write.
+     */
+    List<TensorCheck> compareAll(FiniteDifferences.Loss loss, List<Operand> params, Runnable weightsChanged,
+                                 RnnConfig cfg, Operand... states) {
+        double loss0 = loss.eval();
+        List<TensorCheck> rows = new ArrayList<>();
+        for (Operand s : states) {
+            if (s != null) rows.add(compare(s, loss, null, loss0, cfg));
+        }
+        for (Operand p : params) rows.add(compare(p, loss, weightsChanged, loss0, cfg));
+        return rows;
+    }
+
+    /** Numeric gradient of {@code o} compared with its analytic one: one row. */
+    private TensorCheck compare(Operand o, FiniteDifferences.Loss loss, Runnable changed, double loss0,
+                                RnnConfig cfg) {
         boolean kinks = cfg.cell() instanceof Cell.Simple s && s.activation() == Activation.RELU;
-        FiniteDifferences.Result r = FiniteDifferences.central(t, Math.toIntExact(elements), loss, changed, eps,
-                atol, rtol, loss0, kinks);
-        return Comparisons.close(name, analytic, r.values(), kinks ? r.skipped() : null, atol, rtol);
+        FiniteDifferences.Result r = FiniteDifferences.central(o.value(), Math.toIntExact(o.elements()), loss,
+                changed, eps, atol, rtol, loss0, kinks);
+        return Comparisons.close(o.name(), o.analytic(), r.values(), kinks ? r.skipped() : null, atol, rtol);
     }
 
     /** {@code got} against an exact expectation, with this checker's tolerance. */

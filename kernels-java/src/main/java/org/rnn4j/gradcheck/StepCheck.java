@@ -38,22 +38,15 @@ final class StepCheck {
         List<TensorCheck> rows = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             RnnParameters w = F64.randomWeights(cfg, arena, rng);
-            MemorySegment x = F64.uniform(arena, inE, rng, 1);
-            MemorySegment hPrev = F64.uniform(arena, stE, rng, 1);
-            MemorySegment cPrev = hasC ? F64.uniform(arena, stE, rng, 1) : null;
+            InputAndStates in = new InputAndStates(arena, rng, inE, stE, hasC);
             MemorySegment gHN = F64.uniform(arena, stE, rng, 1);
             MemorySegment gCN = hasC ? F64.uniform(arena, stE, rng, 1) : null;
             MemorySegment hNext = F64.alloc(arena, stE), cNext = hasC ? F64.alloc(arena, stE) : null;
-            MemorySegment dx = F64.alloc(arena, inE), dh = F64.alloc(arena, stE);
-            MemorySegment dcp = hasC ? F64.alloc(arena, stE) : null;
-            F64.fill(dx, inE, Double.NaN);
-            F64.fill(dh, stE, Double.NaN);
-            if (hasC) F64.fill(dcp, stE, Double.NaN);
             RnnParameters dw = F64.nanGrads(cfg, arena); // other layers must keep these NaNs bit for bit
 
-            StepArgs step = new StepArgs().batch(N).input(x).hPrev(hPrev).cPrev(cPrev).hNext(hNext).cNext(cNext);
-            StepGradients grads = new StepGradients().gradHNext(gHN).gradCNext(gCN).gradInput(dx).gradHPrev(dh)
-                    .gradCPrev(dcp).weightGrads(dw).accumulate(false);
+            StepArgs step = new StepArgs().batch(N).input(in.x).hPrev(in.h).cPrev(in.c).hNext(hNext).cNext(cNext);
+            StepGradients grads = new StepGradients().gradHNext(gHN).gradCNext(gCN).gradInput(in.dx).gradHPrev(in.dh)
+                    .gradCPrev(in.dc).weightGrads(dw).accumulate(false);
             try (Rnn rnn = Rnn.create(cfg, w, backend);
                  StepWorkspace train = rnn.newStepWorkspace(Mode.TRAINING, N);
                  StepWorkspace infer = rnn.newStepWorkspace(Mode.INFERENCE, N)) {
@@ -64,37 +57,24 @@ final class StepCheck {
                 // Analytic: overwrite, then a second step pair that must accumulate.
                 rnn.stepForward(layer, dir, step, train);
                 rnn.stepBackward(layer, dir, step, grads, train);
-                double[] ax = F64.read(dx, inE), ahp = F64.read(dh, stE);
-                double[] acp = hasC ? F64.read(dcp, stE) : null;
-                List<double[]> aw = new ArrayList<>();
-                for (ParamId id : mine) aw.add(F64.read(dw.get(id), cfg.parameterSize(id)));
+                Operand[] states = in.read("hPrev", "cPrev");
+                List<Operand> params = Operand.params(w, dw, mine, cfg);
                 rnn.stepForward(layer, dir, step, train);
                 rnn.stepBackward(layer, dir, step, grads.accumulate(true), train);
-                List<double[]> twice = new ArrayList<>(), untouched = new ArrayList<>();
-                for (ParamId id : mine) twice.add(F64.read(dw.get(id), cfg.parameterSize(id)));
-                for (ParamId id : others) untouched.add(F64.read(dw.get(id), cfg.parameterSize(id)));
-                // The numeric forwards are inference steps.
+                double[] twice = F64.concat(F64.readAll(dw, mine, cfg), 1);
+                double[] untouched = F64.concat(F64.readAll(dw, others, cfg), 1);
 
+                // Numeric: the forwards are inference steps.
                 FiniteDifferences.Loss loss = () -> {
                     rnn.stepForward(layer, dir, step, infer);
                     return F64.dot(hNext, gHN, stE) + (hasC ? F64.dot(cNext, gCN, stE) : 0);
                 };
-                double l0 = loss.eval();
-                rows.add(chk.compare("input", ax, x, inE, loss, null, l0, cfg));
-                rows.add(chk.compare("hPrev", ahp, hPrev, stE, loss, null, l0, cfg));
-                if (hasC) rows.add(chk.compare("cPrev", acp, cPrev, stE, loss, null, l0, cfg));
-                for (int k = 0; k < mine.size(); k++) {
-                    ParamId id = mine.get(k);
-                    rows.add(chk.compare(id.name(), aw.get(k), w.get(id), cfg.parameterSize(id), loss,
-                            rnn::weightsChanged, l0, cfg));
-                }
-                rows.add(chk.close("weightGrads(accumulate)", SequenceCheck.concatScaled(twice, 1),
-                        SequenceCheck.concatScaled(aw, 2)));
+                rows.addAll(chk.compareAll(loss, params, rnn::weightsChanged, cfg, states));
+                rows.add(chk.close("weightGrads(accumulate)", twice, F64.concat(Operand.analytic(params), 2)));
                 if (!others.isEmpty()) {
-                    double[] got = SequenceCheck.concatScaled(untouched, 1);
-                    double[] nan = new double[got.length];
+                    double[] nan = new double[untouched.length];
                     java.util.Arrays.fill(nan, Double.NaN);
-                    rows.add(Comparisons.exact("weightGrads(other layers untouched)", got, nan));
+                    rows.add(Comparisons.exact("weightGrads(other layers untouched)", untouched, nan));
                 }
             }
         }

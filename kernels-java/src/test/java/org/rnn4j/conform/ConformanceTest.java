@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class ConformanceTest {
     @Test
     void referenceResultsPassInBothDtypes() throws IOException {
         writeAll(dir, CASES);
-        List<CaseResult> f64 = Conformance.run(dir, new ReferenceBackend(), DType.F64);
+        List<CaseResult> f64 = runF64();
         assertEquals(CASES.size(), f64.size());
         for (CaseResult r : f64) {
             assertTrue(r.passed(), r.line());
@@ -95,7 +96,7 @@ class ConformanceTest {
         writeAll(dir, CASES);
         corrupt("gru_bidir_2layers_varlen", "grad_weight_hh_l1_reverse", 5, 1e-6);
         corrupt("lstm_small", "c_n", 0, 1e-3);
-        List<CaseResult> results = Conformance.run(dir, new ReferenceBackend(), DType.F64);
+        List<CaseResult> results = runF64();
 
         CaseResult gru = byName(results, "gru_bidir_2layers_varlen");
         assertFalse(gru.passed());
@@ -199,13 +200,11 @@ class ConformanceTest {
     void missingFileFailsThatCaseOnly() throws IOException {
         writeAll(dir, CASES);
         Files.delete(dir.resolve("lstm_small.npz"));
-        List<CaseResult> results = Conformance.run(dir, new ReferenceBackend(), DType.F64);
+        List<CaseResult> results = runF64();
+        assertOnlyFailure(results, "lstm_small", "missing file lstm_small.npz");
         CaseResult r = byName(results, "lstm_small");
-        assertFalse(r.passed());
         assertTrue(Double.isNaN(r.maxError()));
         assertFalse(r.ran());
-        assertTrue(r.reason().contains("missing file lstm_small.npz"), r.reason());
-        assertEquals(3, results.stream().filter(CaseResult::passed).count());
     }
 
     @Test
@@ -213,24 +212,14 @@ class ConformanceTest {
         writeAll(dir, CASES);
         String json = Files.readString(dir.resolve("cases.json")).replace("\"cell\": \"rnn_relu\"", "\"cell\": \"mgu\"");
         Files.writeString(dir.resolve("cases.json"), json);
-        List<CaseResult> results = Conformance.run(dir, new ReferenceBackend(), DType.F64);
-        CaseResult r = byName(results, "rnn_relu");
-        assertFalse(r.passed());
-        assertTrue(r.reason().contains("unknown cell 'mgu'"), r.reason());
-        assertEquals(3, results.stream().filter(CaseResult::passed).count());
+        assertOnlyFailure(runF64(), "rnn_relu", "unknown cell 'mgu'");
     }
 
     @Test
     void missingArrayFailsNamingIt() throws IOException {
         writeAll(dir, CASES);
-        Path file = dir.resolve("lstm_small.npz");
-        Map<String, NpyArray> arrays = new LinkedHashMap<>(Npz.read(file));
-        arrays.remove("grad_input");
-        Npz.write(file, arrays, false);
-        CaseResult r = byName(Conformance.run(dir, new ReferenceBackend(), DType.F64), "lstm_small");
-        assertFalse(r.passed());
-        assertEquals("grad_input", r.worstArray());
-        assertTrue(r.reason().contains("missing array 'grad_input'"), r.reason());
+        editArrays("lstm_small", false, arrays -> arrays.remove("grad_input"));
+        assertFailedNaming(runF64("lstm_small"), "grad_input", "missing array 'grad_input'");
     }
 
     @Test
@@ -239,27 +228,21 @@ class ConformanceTest {
         // Remove the "arrays" list from cases.json so that only the runner's own requirements apply.
         String json = Files.readString(dir.resolve("cases.json")).replaceAll("\"arrays\": \\[[^\\]]*\\], ", "");
         Files.writeString(dir.resolve("cases.json"), json);
-        Path file = dir.resolve("peephole_no_states.npz");
-        Map<String, NpyArray> arrays = new LinkedHashMap<>(Npz.read(file));
-        arrays.remove("grad_weight_peephole_l0");
-        Npz.write(file, arrays, true);
-        List<CaseResult> results = Conformance.run(dir, new ReferenceBackend(), DType.F64);
-        CaseResult r = byName(results, "peephole_no_states");
-        assertFalse(r.passed());
-        assertEquals("grad_weight_peephole_l0", r.worstArray());
-        assertTrue(r.reason().contains("missing array 'grad_weight_peephole_l0'"), r.reason());
+        editArrays("peephole_no_states", true, arrays -> arrays.remove("grad_weight_peephole_l0"));
+        List<CaseResult> results = runF64();
+        assertFailedNaming(byName(results, "peephole_no_states"), "grad_weight_peephole_l0",
+                "missing array 'grad_weight_peephole_l0'");
         assertTrue(byName(results, "lstm_small").passed(), "the index without array lists still works");
     }
 
     @Test
     void wrongShapeFailsNamingTheArray() throws IOException {
         writeAll(dir, CASES);
-        Path file = dir.resolve("rnn_relu.npz");
-        Map<String, NpyArray> arrays = new LinkedHashMap<>(Npz.read(file));
-        double[] w = arrays.get("weight_ih_l0").toDoubleArray();
-        arrays.put("weight_ih_l0", NpyArray.of(w, 3, 2)); // [H=2, I=3] transposed
-        Npz.write(file, arrays, false);
-        CaseResult r = byName(Conformance.run(dir, new ReferenceBackend(), DType.F64), "rnn_relu");
+        editArrays("rnn_relu", false, arrays -> {
+            double[] w = arrays.get("weight_ih_l0").toDoubleArray();
+            arrays.put("weight_ih_l0", NpyArray.of(w, 3, 2)); // [H=2, I=3] transposed
+        });
+        CaseResult r = runF64("rnn_relu");
         assertFalse(r.passed());
         assertEquals("weight_ih_l0", r.worstArray());
         assertTrue(r.reason().contains("shape [3, 2]") && r.reason().contains("[2, 3]"), r.reason());
@@ -268,24 +251,17 @@ class ConformanceTest {
     @Test
     void unexpectedArrayFails() throws IOException {
         writeAll(dir, CASES);
-        Path file = dir.resolve("lstm_small.npz");
-        Map<String, NpyArray> arrays = new LinkedHashMap<>(Npz.read(file));
-        arrays.put("grad_weight_ih_l1", arrays.get("grad_weight_ih_l0")); // a second layer the case does not have
-        Npz.write(file, arrays, false);
-        CaseResult r = byName(Conformance.run(dir, new ReferenceBackend(), DType.F64), "lstm_small");
-        assertFalse(r.passed());
-        assertEquals("grad_weight_ih_l1", r.worstArray());
-        assertTrue(r.reason().contains("unexpected array"), r.reason());
+        // a second layer the case does not have
+        editArrays("lstm_small", false, arrays -> arrays.put("grad_weight_ih_l1", arrays.get("grad_weight_ih_l0")));
+        assertFailedNaming(runF64("lstm_small"), "grad_weight_ih_l1", "unexpected array");
     }
 
     @Test
     void lengthsDisagreeingWithTheIndexFail() throws IOException {
         writeAll(dir, CASES);
-        Path file = dir.resolve("gru_bidir_2layers_varlen.npz");
-        Map<String, NpyArray> arrays = new LinkedHashMap<>(Npz.read(file));
-        arrays.put("lengths", NpyArray.of(new long[] {2, 3, 1}, 3));
-        Npz.write(file, arrays, false);
-        CaseResult r = byName(Conformance.run(dir, new ReferenceBackend(), DType.F64), "gru_bidir_2layers_varlen");
+        editArrays("gru_bidir_2layers_varlen", false,
+                arrays -> arrays.put("lengths", NpyArray.of(new long[] {2, 3, 1}, 3)));
+        CaseResult r = runF64("gru_bidir_2layers_varlen");
         assertFalse(r.passed());
         assertTrue(r.reason().contains("lengths disagree"), r.reason());
     }
@@ -294,15 +270,14 @@ class ConformanceTest {
     void notAnNpzFails() throws IOException {
         writeAll(dir, CASES);
         Files.writeString(dir.resolve("rnn_relu.npz"), "not a zip");
-        CaseResult r = byName(Conformance.run(dir, new ReferenceBackend(), DType.F64), "rnn_relu");
+        CaseResult r = runF64("rnn_relu");
         assertFalse(r.passed());
         assertTrue(r.reason().startsWith("cannot read rnn_relu.npz"), r.reason());
     }
 
     @Test
     void missingIndexIsAnIOException() {
-        IOException e = assertThrows(IOException.class,
-                () -> Conformance.run(dir, new ReferenceBackend(), DType.F64));
+        IOException e = assertThrows(IOException.class, () -> runF64());
         assertTrue(e.getMessage().contains("cases.json"), e.getMessage());
     }
 
@@ -354,15 +329,47 @@ class ConformanceTest {
         return results.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
     }
 
-    /** Adds {@code delta} to element {@code index} of array {@code array} of case {@code name}. */
-    private void corrupt(String name, String array, int index, double delta) throws IOException {
+    /** Case {@code name} failed with a reason containing {@code reasonFragment}; the three others passed. */
+    private static void assertOnlyFailure(List<CaseResult> results, String name, String reasonFragment) {
+        CaseResult r = byName(results, name);
+        assertFalse(r.passed());
+        assertTrue(r.reason().contains(reasonFragment), r.reason());
+        assertEquals(3, results.stream().filter(CaseResult::passed).count());
+    }
+
+    /** {@code r} failed, its worst array is {@code array} and its reason contains {@code reasonFragment}. */
+    private static void assertFailedNaming(CaseResult r, String array, String reasonFragment) {
+        assertFalse(r.passed());
+        assertEquals(array, r.worstArray());
+        assertTrue(r.reason().contains(reasonFragment), r.reason());
+    }
+
+    /** The results of the reference backend on every case in {@link #dir}, in float64. */
+    private List<CaseResult> runF64() throws IOException {
+        return Conformance.run(dir, new ReferenceBackend(), DType.F64);
+    }
+
+    /** The result of case {@code name} when the reference backend runs every case in {@link #dir} in float64. */
+    private CaseResult runF64(String name) throws IOException {
+        return byName(runF64(), name);
+    }
+
+    /** Rewrites the npz of case {@code name} (compressed or not) with {@code edit} applied to its arrays. */
+    private void editArrays(String name, boolean compressed, Consumer<Map<String, NpyArray>> edit) throws IOException {
         Path file = dir.resolve(name + ".npz");
         Map<String, NpyArray> arrays = new LinkedHashMap<>(Npz.read(file));
-        NpyArray a = arrays.get(array);
-        double[] v = a.toDoubleArray();
-        v[index] += delta;
-        arrays.put(array, NpyArray.of(v, a.shape()));
-        Npz.write(file, arrays, false);
+        edit.accept(arrays);
+        Npz.write(file, arrays, compressed);
+    }
+
+    /** Adds {@code delta} to element {@code index} of array {@code array} of case {@code name}. */
+    private void corrupt(String name, String array, int index, double delta) throws IOException {
+        editArrays(name, false, arrays -> {
+            NpyArray a = arrays.get(array);
+            double[] v = a.toDoubleArray();
+            v[index] += delta;
+            arrays.put(array, NpyArray.of(v, a.shape()));
+        });
     }
 
     /** Writes cases.json and one npz per case, with the reference backend's float64 results as the wants. */

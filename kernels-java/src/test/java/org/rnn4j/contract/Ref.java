@@ -2,6 +2,7 @@ package org.rnn4j.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.rnn4j.Activation;
 import org.rnn4j.Cell;
 import org.rnn4j.DType;
@@ -22,6 +25,8 @@ import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
 import org.rnn4j.RnnWorkspace;
 import org.rnn4j.SequenceArgs;
+import org.rnn4j.StepArgs;
+import org.rnn4j.StepWorkspace;
 
 /**
  * Helpers for the behavioural contract tests: a network with float64 master weights that can be bound in
@@ -87,20 +92,20 @@ final class Ref {
 
     /** Time-major [T, N, C] to {@code layout}. */
     static double[] toLayout(double[] tm, Layout layout, int T, int N, int C) {
-        if (tm == null || layout == Layout.TIME_MAJOR) return tm;
-        double[] out = new double[tm.length];
-        for (int t = 0; t < T; t++) {
-            for (int n = 0; n < N; n++) System.arraycopy(tm, (t * N + n) * C, out, (n * T + t) * C, C);
-        }
-        return out;
+        return layout == Layout.TIME_MAJOR ? tm : swapLeadingAxes(tm, T, N, C);
     }
 
     /** {@code layout} to time-major [T, N, C]. */
     static double[] fromLayout(double[] v, Layout layout, int T, int N, int C) {
-        if (v == null || layout == Layout.TIME_MAJOR) return v;
+        return layout == Layout.TIME_MAJOR ? v : swapLeadingAxes(v, N, T, C);
+    }
+
+    /** [A, B, C] to [B, A, C] (null stays null). */
+    private static double[] swapLeadingAxes(double[] v, int A, int B, int C) {
+        if (v == null) return null;
         double[] out = new double[v.length];
-        for (int t = 0; t < T; t++) {
-            for (int n = 0; n < N; n++) System.arraycopy(v, (n * T + t) * C, out, (t * N + n) * C, C);
+        for (int a = 0; a < A; a++) {
+            for (int b = 0; b < B; b++) System.arraycopy(v, (a * B + b) * C, out, (b * A + a) * C, C);
         }
         return out;
     }
@@ -183,6 +188,52 @@ final class Ref {
         String paramName(int i) {
             return ids.get(i).name();
         }
+    }
+
+    // ---------------------------------------------------------------- one test per cell and dtype
+
+    /** The body of one {@link #perCellAndDtype} test: its network, open on the reference backend, and its seed. */
+    @FunctionalInterface
+    interface NetTest {
+        void run(Net net, Rnn rnn, long seed) throws Throwable;
+    }
+
+    /**
+     * One dynamic test per cell and dtype, named "cell dtype", each on a 2-layer bidirectional network (input 3,
+     * hidden 4) in {@code layout} with random weights, closed after the test. The tests' seeds count up from
+     * {@code firstSeed}; a test's seed is its weights' seed, so its body draws anything else from seed + 1, + 2, ...
+     */
+    static Stream<DynamicTest> perCellAndDtype(long firstSeed, Layout layout, NetTest body) {
+        List<DynamicTest> tests = new ArrayList<>();
+        long seed = firstSeed;
+        for (Cell cell : Cell.all()) {
+            for (DType dt : DType.values()) {
+                long sd = seed++;
+                tests.add(dynamicTest(cell.id() + " " + dt, () -> {
+                    Net net = Net.random(config(cell, 3, 4, 2, true, dt, layout), sd);
+                    try (Rnn rnn = net.rnn()) {
+                        body.run(net, rnn, sd);
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /**
+     * A training step forward of {@code layer}, direction {@code dir} on {@code N} samples of input {@code x}, with
+     * hPrev (and cPrev) drawn from {@code r} (uniform in ±0.5) and zero-filled hNext (and cNext): returns the
+     * arguments, ready for the matching stepBackward with {@code ws}.
+     */
+    static StepArgs stepForward(Rnn rnn, int layer, int dir, int N, MemorySegment x, Random r, StepWorkspace ws) {
+        DType dt = rnn.config().dtype();
+        boolean lstm = rnn.config().cell().hasCellState();
+        int nh = N * rnn.config().hiddenSize();
+        StepArgs a = new StepArgs().batch(N).input(x).hPrev(seg(random(r, nh, 0.5), dt))
+                .cPrev(lstm ? seg(random(r, nh, 0.5), dt) : null)
+                .hNext(filled(nh, dt, 0)).cNext(lstm ? filled(nh, dt, 0) : null);
+        rnn.stepForward(layer, dir, a, ws);
+        return a;
     }
 
     // ---------------------------------------------------------------- problem and result
@@ -272,6 +323,27 @@ final class Ref {
         static Want all() {
             return new Want();
         }
+
+        /** Everything, with the weight-gradient buffers pre-filled with {@code dw} (one array per parameter). */
+        static Want weightGradsFrom(double[][] dw, boolean accumulate) {
+            Want w = new Want();
+            w.dwInitial = dw;
+            w.accumulate = accumulate;
+            return w;
+        }
+    }
+
+    /** What {@link #run} with {@code want} gives, taken from {@code full}: a run that wanted everything. */
+    static Result masked(Result full, Want want) {
+        Result r = new Result();
+        r.y = full.y;
+        r.hN = want.hN ? full.hN : null;
+        r.cN = want.cN ? full.cN : null;
+        r.dx = want.backward && want.dx ? full.dx : null;
+        r.dh0 = want.backward && want.dh0 ? full.dh0 : null;
+        r.dc0 = want.backward && want.dc0 ? full.dc0 : null;
+        r.dw = want.backward && want.dw ? full.dw : null;
+        return r;
     }
 
     static Result run(Rnn rnn, Problem p) {

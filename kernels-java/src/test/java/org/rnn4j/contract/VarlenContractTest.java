@@ -39,6 +39,21 @@ class VarlenContractTest {
         return out;
     }
 
+    /** Sample n of {@code p} as a problem of its own: one sample, T = its length, no lengths. */
+    static Ref.Problem alone(Ref.Problem p, RnnConfig cfg, int n) {
+        int len = p.lengths[n], N = p.N, R = cfg.stateRows(), H = cfg.hiddenSize();
+        Ref.Problem q = new Ref.Problem();
+        q.T = len;
+        q.N = 1;
+        q.x = sample(p.x, N, cfg.inputSize(), n, len);
+        q.h0 = state(p.h0, R, N, H, n);
+        q.c0 = state(p.c0, R, N, H, n);
+        q.dy = sample(p.dy, N, cfg.outputSize(), n, len);
+        q.dhN = state(p.dhN, R, N, H, n);
+        q.dcN = state(p.dcN, R, N, H, n);
+        return q;
+    }
+
     @TestFactory
     Stream<DynamicTest> varlen() {
         List<DynamicTest> tests = new ArrayList<>();
@@ -86,16 +101,7 @@ class VarlenContractTest {
                 }
 
                 // the sample alone, T = its length
-                Ref.Problem q = new Ref.Problem();
-                q.T = len;
-                q.N = 1;
-                q.x = sample(p.x, N, I, n, len);
-                q.h0 = state(p.h0, R, N, H, n);
-                q.c0 = state(p.c0, R, N, H, n);
-                q.dy = sample(p.dy, N, O, n, len);
-                q.dhN = state(p.dhN, R, N, H, n);
-                q.dcN = state(p.dcN, R, N, H, n);
-                Ref.Result s = Ref.run(rnn, q);
+                Ref.Result s = Ref.run(rnn, alone(p, cfg, n));
                 String at = "sample " + n + " alone";
                 Ref.assertClose(at + " output", s.y, sample(b.y, N, O, n, len), 1e-13, 1e-14);
                 Ref.assertClose(at + " hN", s.hN, state(b.hN, R, N, H, n), 1e-13, 1e-14);
@@ -108,17 +114,7 @@ class VarlenContractTest {
             // weight gradients: the batch's are the sum over samples run alone
             double[][] sum = null;
             for (int n = 0; n < N; n++) {
-                int len = lengths[n];
-                Ref.Problem q = new Ref.Problem();
-                q.T = len;
-                q.N = 1;
-                q.x = sample(p.x, N, I, n, len);
-                q.h0 = state(p.h0, R, N, H, n);
-                q.c0 = state(p.c0, R, N, H, n);
-                q.dy = sample(p.dy, N, O, n, len);
-                q.dhN = state(p.dhN, R, N, H, n);
-                q.dcN = state(p.dcN, R, N, H, n);
-                double[][] g = Ref.run(rnn, q).dw;
+                double[][] g = Ref.run(rnn, alone(p, cfg, n)).dw;
                 if (sum == null) sum = g;
                 else for (int i = 0; i < g.length; i++) for (int k = 0; k < g[i].length; k++) sum[i][k] += g[i][k];
             }

@@ -7,17 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.Cell;
 import org.rnn4j.GradientArgs;
+import org.rnn4j.GruVariant;
 import org.rnn4j.ParamKind;
 import org.rnn4j.RnnPlan;
 import org.rnn4j.SequenceArgs;
 import org.rnn4j.StepArgs;
 import org.rnn4j.StepGradients;
-import org.rnn4j.spi.PreparedWeights;
 import org.rnn4j.reference.ReferenceBackend;
+import org.rnn4j.spi.PreparedWeights;
+import org.rnn4j.spi.RnnBackend;
 
 /** The checker is not a test that cannot fail: deliberately broken backends are caught, naming the tensor. */
 class BrokenBackendTest {
@@ -37,13 +41,7 @@ class BrokenBackendTest {
 
     @Test
     void oneWrongWeightGradientElementIsNamed() {
-        RnnBackendStub b = new RnnBackendStub() {
-            @Override
-            public void backward(PreparedWeights w, RnnPlan p, SequenceArgs a, GradientArgs g, MemorySegment ws) {
-                super.backward(w, p, a, g, ws);
-                add(g.weightGrads().get("bias_hh_l1_reverse"), 2, 1e-2);
-            }
-        };
+        RnnBackend b = afterBackward((p, g) -> add(g.weightGrads().get("bias_hh_l1_reverse"), 2, 1e-2));
         GradcheckReport r = GradientChecker.defaults().check(b, standard("lstm/varlen"));
         assertFalse(r.passed(), r::toTable);
         assertEquals(Set.of("bias_hh_l1_reverse"), failed(r), r::toTable);
@@ -55,14 +53,7 @@ class BrokenBackendTest {
 
     @Test
     void gradInputOffByOnePercentIsNamed() {
-        RnnBackendStub b = new RnnBackendStub() {
-            @Override
-            public void backward(PreparedWeights w, RnnPlan p, SequenceArgs a, GradientArgs g, MemorySegment ws) {
-                super.backward(w, p, a, g, ws);
-                long n = p.inputElements();
-                for (long i = 0; i < n; i++) g.gradInput().setAtIndex(D, i, 1.01 * g.gradInput().getAtIndex(D, i));
-            }
-        };
+        RnnBackend b = afterBackward((p, g) -> scale(g.gradInput(), p.inputElements(), 1.01));
         GradcheckReport r = GradientChecker.defaults().check(b, standard("gru/batchfirst"));
         assertEquals(Set.of("input"), failed(r), r::toTable);
         assertEquals("input", r.worst().tensor());
@@ -70,26 +61,14 @@ class BrokenBackendTest {
 
     @Test
     void ignoringAccumulateIsCaught() {
-        RnnBackendStub b = new RnnBackendStub() {
-            @Override
-            public void backward(PreparedWeights w, RnnPlan p, SequenceArgs a, GradientArgs g, MemorySegment ws) {
-                super.backward(w, p, a, copy(g).accumulate(false), ws);
-            }
-        };
-        GradcheckReport r = GradientChecker.defaults().check(b, standard("rnn_tanh/layers2"));
+        GradcheckReport r = GradientChecker.defaults().check(backwardAccumulating(false), standard("rnn_tanh/layers2"));
         assertEquals(Set.of("weightGrads(accumulate)"), failed(r), r::toTable);
     }
 
     @Test
     void alwaysAccumulatingIsCaughtThroughTheNanPrefill() {
-        RnnBackendStub b = new RnnBackendStub() {
-            @Override
-            public void backward(PreparedWeights w, RnnPlan p, SequenceArgs a, GradientArgs g, MemorySegment ws) {
-                super.backward(w, p, a, copy(g).accumulate(true), ws);
-            }
-        };
         GradcheckCase c = standard("gru_reset_before/uni");
-        GradcheckReport r = GradientChecker.defaults().check(b, c);
+        GradcheckReport r = GradientChecker.defaults().check(backwardAccumulating(true), c);
         Set<String> expected = c.config().parameterIds().stream().map(id -> id.name()).collect(Collectors.toSet());
         Set<String> f = failed(r);
         assertTrue(f.containsAll(expected), r::toTable);
@@ -99,43 +78,58 @@ class BrokenBackendTest {
 
     @Test
     void stepGradHPrevOffByOnePercentIsNamed() {
-        RnnBackendStub b = new RnnBackendStub() {
-            @Override
-            public void stepBackward(PreparedWeights w, int layer, int dir, StepArgs s, StepGradients g,
-                                     MemorySegment ws) {
-                super.stepBackward(w, layer, dir, s, g, ws);
-                MemorySegment d = g.gradHPrev();
-                long n = d.byteSize() / Double.BYTES;
-                for (long i = 0; i < n; i++) d.setAtIndex(D, i, 1.01 * d.getAtIndex(D, i));
-            }
-        };
-        GradcheckCase c = new GradcheckCase("lstm_peephole/step", StandardSuiteTest.config(Cell.lstmWithPeepholes(),
-                2, 3, 2, true), 1, 2, null, 5);
+        RnnBackend b = afterStepBackward(g -> scale(g.gradHPrev(), g.gradHPrev().byteSize() / Double.BYTES, 1.01));
+        GradcheckCase c = StandardSuiteTest.twoLayerBidirStep("lstm_peephole/step", Cell.lstmWithPeepholes(), 5);
         GradcheckReport r = GradientChecker.defaults().checkStep(b, c, 1, 1);
         assertEquals(Set.of("hPrev"), failed(r), r::toTable);
     }
 
     @Test
     void stepWritingAnotherLayersGradientsIsCaught() {
-        RnnBackendStub b = new RnnBackendStub() {
-            @Override
-            public void stepBackward(PreparedWeights w, int layer, int dir, StepArgs s, StepGradients g,
-                                     MemorySegment ws) {
-                super.stepBackward(w, layer, dir, s, g, ws);
-                g.weightGrads().get(ParamKind.BIAS_IH, 0, 0).setAtIndex(D, 1, 0.0);
-            }
-        };
-        GradcheckCase c = new GradcheckCase("gru/step", StandardSuiteTest.config(Cell.gru(org.rnn4j.GruVariant
-                .LINEAR_BEFORE_RESET), 2, 3, 2, true), 1, 2, null, 6);
+        RnnBackend b = afterStepBackward(g -> g.weightGrads().get(ParamKind.BIAS_IH, 0, 0).setAtIndex(D, 1, 0.0));
+        GradcheckCase c = StandardSuiteTest.twoLayerBidirStep("gru/step", Cell.gru(GruVariant.LINEAR_BEFORE_RESET), 6);
         GradcheckReport r = GradientChecker.defaults().checkStep(b, c, 1, 0);
         assertEquals(Set.of("weightGrads(other layers untouched)"), failed(r), r::toTable);
     }
 
-    /** The reference backend behind overridable methods. */
-    private static class RnnBackendStub extends DelegatingBackend {
-        RnnBackendStub() {
-            super(new ReferenceBackend());
-        }
+    // ---------------------------------------------------------------- broken backends: the reference, then one edit
+
+    /** The reference backend; {@code after} edits the results of every backward. */
+    private static RnnBackend afterBackward(BiConsumer<RnnPlan, GradientArgs> after) {
+        return new DelegatingBackend(new ReferenceBackend()) {
+            @Override
+            public void backward(PreparedWeights w, RnnPlan p, SequenceArgs a, GradientArgs g, MemorySegment ws) {
+                super.backward(w, p, a, g, ws);
+                after.accept(p, g);
+            }
+        };
+    }
+
+    /** The reference backend; every backward runs with {@code accumulate}, whatever the caller asked for. */
+    private static RnnBackend backwardAccumulating(boolean accumulate) {
+        return new DelegatingBackend(new ReferenceBackend()) {
+            @Override
+            public void backward(PreparedWeights w, RnnPlan p, SequenceArgs a, GradientArgs g, MemorySegment ws) {
+                super.backward(w, p, a, copy(g).accumulate(accumulate), ws);
+            }
+        };
+    }
+
+    /** The reference backend; {@code after} edits the gradients of every stepBackward. */
+    private static RnnBackend afterStepBackward(Consumer<StepGradients> after) {
+        return new DelegatingBackend(new ReferenceBackend()) {
+            @Override
+            public void stepBackward(PreparedWeights w, int layer, int dir, StepArgs s, StepGradients g,
+                                     MemorySegment ws) {
+                super.stepBackward(w, layer, dir, s, g, ws);
+                after.accept(g);
+            }
+        };
+    }
+
+    /** Multiplies the first {@code n} elements of {@code s} by {@code factor}. */
+    private static void scale(MemorySegment s, long n, double factor) {
+        for (long i = 0; i < n; i++) s.setAtIndex(D, i, factor * s.getAtIndex(D, i));
     }
 
     private static GradientArgs copy(GradientArgs g) {

@@ -29,8 +29,7 @@ class StandardSuiteTest {
     static Stream<Arguments> steps() {
         return Cell.all().stream().flatMap(cell -> Stream.of(
                 Arguments.of(new GradcheckCase(cell.id() + "/step", config(cell, 3, 4, 1, false), 1, 3, null, 11), 0, 0),
-                Arguments.of(new GradcheckCase(cell.id() + "/step-l1-bidir", config(cell, 2, 3, 2, true), 1, 2, null,
-                        12), 1, 1)));
+                Arguments.of(twoLayerBidirStep(cell.id() + "/step-l1-bidir", cell, 12), 1, 1)));
     }
 
     @ParameterizedTest(name = "{0} layer {1} direction {2}")
@@ -40,6 +39,11 @@ class StandardSuiteTest {
         assertTrue(r.passed(), r::toTable);
         assertTrue(r.tensors().stream().anyMatch(t -> t.tensor().equals("weight_hh_l" + layer
                 + (direction == 1 ? "_reverse" : ""))), r::toTable);
+    }
+
+    /** A step case on 2 samples of a 2-layer bidirectional float64 network (input 2, hidden 3). */
+    static GradcheckCase twoLayerBidirStep(String name, Cell cell, long seed) {
+        return new GradcheckCase(name, config(cell, 2, 3, 2, true), 1, 2, null, seed);
     }
 
     static RnnConfig config(Cell cell, int inputSize, int hidden, int layers, boolean bidir) {

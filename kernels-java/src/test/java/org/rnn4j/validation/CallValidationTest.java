@@ -2,7 +2,6 @@ package org.rnn4j.validation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.Executable;
@@ -38,20 +36,9 @@ class CallValidationTest {
     }
 
     private static Stream<DynamicNode> forEachSetup(List<Harness.Setup> setups, String[] names, Case... cases) {
-        List<DynamicNode> out = new ArrayList<>();
-        for (Harness.Setup setup : setups) {
-            List<DynamicNode> tests = new ArrayList<>();
-            for (int i = 0; i < cases.length; i++) {
-                Case c = cases[i];
-                tests.add(dynamicTest(names[i], () -> {
-                    try (Harness h = setup.open()) {
-                        c.run(h);
-                    }
-                }));
-            }
-            out.add(DynamicContainer.dynamicContainer(setup.toString(), tests));
-        }
-        return out.stream();
+        return Harness.containerPerSetup(setups, "", (setup, tests) -> {
+            for (int i = 0; i < cases.length; i++) tests.add(setup.test(names[i], cases[i]::run));
+        });
     }
 
     private static Executable forward(Harness h, SequenceArgs a) {
@@ -150,7 +137,7 @@ class CallValidationTest {
                 "backward grads", "backward workspace", "stepForward step", "stepBackward step",
                 "stepBackward grads"},
                 h -> h.expectIae(() -> h.rnn.forward(null, h.ws), "args", "SequenceArgs", "but was null"),
-                h -> h.expectIae(() -> h.rnn.forward(h.args(), null), "workspace", "RnnWorkspace", "but was null"),
+                h -> h.expectIae(() -> h.forwardOn(null), "workspace", "RnnWorkspace", "but was null"),
                 h -> {
                     h.forward();
                     h.expectIae(() -> h.rnn.backward(null, h.grads(), h.ws), "args", "SequenceArgs", "but was null");
@@ -161,8 +148,7 @@ class CallValidationTest {
                 },
                 h -> {
                     h.forward();
-                    h.expectIae(() -> h.rnn.backward(h.args(), h.grads(), null), "workspace", "RnnWorkspace",
-                            "but was null");
+                    h.expectIae(() -> h.backwardOn(null), "workspace", "RnnWorkspace", "but was null");
                 },
                 h -> h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, null, h.stepWs), "step", "StepArgs",
                         "but was null"),
@@ -219,22 +205,21 @@ class CallValidationTest {
         List<Case> cases = new ArrayList<>();
         cases.add(h -> {
             try (RnnWorkspace inf = h.rnn.newWorkspace(Mode.INFERENCE, h.T, h.N)) {
-                h.rnn.forward(h.args(), inf);
-                h.expectIae(() -> h.rnn.backward(h.args(), h.grads(), inf), "workspace",
-                        "expected a TRAINING workspace", "but was INFERENCE");
+                h.forwardOn(inf);
+                h.expectIae(() -> h.backwardOn(inf), "workspace", "expected a TRAINING workspace", "but was INFERENCE");
             }
         });
         cases.add(h -> {
             if (h.T < 2) return;
             try (RnnWorkspace small = h.rnn.newWorkspace(Mode.TRAINING, h.T - 1, h.N)) {
-                h.expectIae(() -> h.rnn.forward(h.args(), small), "workspace",
+                h.expectIae(() -> h.forwardOn(small), "workspace",
                         "expected room for T=" + h.T + ", N=" + h.N, "sized for T<=" + (h.T - 1) + ", N<=" + h.N);
             }
         });
         cases.add(h -> {
             if (h.N < 2) return;
             try (RnnWorkspace small = h.rnn.newWorkspace(Mode.INFERENCE, h.T, h.N - 1)) {
-                h.expectIae(() -> h.rnn.forward(h.args(), small), "workspace",
+                h.expectIae(() -> h.forwardOn(small), "workspace",
                         "expected room for T=" + h.T + ", N=" + h.N, "sized for T<=" + h.T + ", N<=" + (h.N - 1));
             }
         });
@@ -242,14 +227,14 @@ class CallValidationTest {
             if (h.T < 2) return;
             try (RnnWorkspace small = h.rnn.newWorkspace(Mode.TRAINING, h.T - 1, h.N)) {
                 h.rnn.forward(h.args().shape(h.T - 1, h.N), small);
-                h.expectIae(() -> h.rnn.backward(h.args(), h.grads(), small), "workspace",
+                h.expectIae(() -> h.backwardOn(small), "workspace",
                         "expected room for T=" + h.T, "sized for T<=" + (h.T - 1));
             }
         });
         cases.add(h -> {
             try (Rnn other = Rnn.create(h.cfg, h.weights, "reference");
                  RnnWorkspace ws = other.newWorkspace(Mode.TRAINING, h.T, h.N)) {
-                h.expectIae(() -> h.rnn.forward(h.args(), ws), "workspace", "expected a workspace made by this Rnn",
+                h.expectIae(() -> h.forwardOn(ws), "workspace", "expected a workspace made by this Rnn",
                         "made by another");
             }
         });
@@ -257,24 +242,23 @@ class CallValidationTest {
             try (Rnn other = Rnn.create(h.cfg, h.weights, "reference");
                  RnnWorkspace ws = other.newWorkspace(Mode.TRAINING, h.T, h.N)) {
                 other.forward(h.args(), ws);
-                h.expectIae(() -> h.rnn.backward(h.args(), h.grads(), ws), "workspace",
+                h.expectIae(() -> h.backwardOn(ws), "workspace",
                         "expected a workspace made by this Rnn", "made by another");
             }
         });
         cases.add(h -> {
             RnnWorkspace ws = h.rnn.newWorkspace(Mode.TRAINING, h.T, h.N);
             ws.close();
-            h.expectIae(() -> h.rnn.forward(h.args(), ws), "workspace", "expected an open workspace", "closed");
+            h.expectIae(() -> h.forwardOn(ws), "workspace", "expected an open workspace", "closed");
         });
         cases.add(h -> {
             Arena a = Arena.ofConfined();
             RnnWorkspace ws = h.rnn.wrapWorkspace(a.allocate(h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N)),
                     Mode.TRAINING, h.T, h.N);
-            h.rnn.forward(h.args(), ws);
+            h.forwardOn(ws);
             a.close();
-            h.expectIae(() -> h.rnn.forward(h.args(), ws), "workspace", "expected an open workspace", "closed");
-            h.expectIae(() -> h.rnn.backward(h.args(), h.grads(), ws), "workspace", "expected an open workspace",
-                    "closed");
+            h.expectIae(() -> h.forwardOn(ws), "workspace", "expected an open workspace", "closed");
+            h.expectIae(() -> h.backwardOn(ws), "workspace", "expected an open workspace", "closed");
         });
         cases.add(h -> h.expectIae(() -> h.backward(), "workspace",
                 "expected the saved state of a training forward with T=" + h.T + ", N=" + h.N,
@@ -282,7 +266,7 @@ class CallValidationTest {
         cases.add(h -> {
             // the harness' workspace is TRAINING; an inference forward elsewhere does not fill it
             try (RnnWorkspace inf = h.rnn.newWorkspace(Mode.INFERENCE, h.T, h.N)) {
-                h.rnn.forward(h.args(), inf);
+                h.forwardOn(inf);
             }
             h.expectIae(() -> h.backward(), "workspace", "holds nothing");
         });
@@ -368,44 +352,39 @@ class CallValidationTest {
                 "stepBackward after a stepForward of another N", "a rejected stepForward keeps the saved state",
                 "a later stepForward replaces the saved state", "a sequence workspace does not fill a step workspace"};
         List<Case> cases = new ArrayList<>();
-        cases.add(h -> h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), null), "workspace",
+        cases.add(h -> h.expectIae(() -> h.stepForwardOn(null), "workspace",
                 "expected a StepWorkspace", "but was null"));
         cases.add(h -> {
             h.stepForward();
-            h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), null),
-                    "workspace", "expected a StepWorkspace", "but was null");
+            h.expectIae(() -> h.stepBackwardOn(null), "workspace", "expected a StepWorkspace", "but was null");
         });
         cases.add(h -> {
             StepWorkspace ws = h.rnn.newStepWorkspace(Mode.TRAINING, h.N);
-            h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws);
+            h.stepForwardOn(ws);
             ws.close();
-            h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws), "workspace",
-                    "expected an open workspace", "but it is closed");
-            h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), ws),
-                    "workspace", "expected an open workspace", "but it is closed");
+            h.expectIae(() -> h.stepForwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
+            h.expectIae(() -> h.stepBackwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
         });
         cases.add(h -> {
             Arena a = Arena.ofConfined();
             StepWorkspace ws = h.rnn.wrapStepWorkspace(a.allocate(h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N)),
                     Mode.TRAINING, h.N);
-            h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws);
+            h.stepForwardOn(ws);
             a.close();
-            h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws), "workspace",
-                    "expected an open workspace", "closed");
-            h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), ws),
-                    "workspace", "expected an open workspace", "closed");
+            h.expectIae(() -> h.stepForwardOn(ws), "workspace", "expected an open workspace", "closed");
+            h.expectIae(() -> h.stepBackwardOn(ws), "workspace", "expected an open workspace", "closed");
         });
         cases.add(h -> {
             try (StepWorkspace inf = h.rnn.newStepWorkspace(Mode.INFERENCE, h.N)) {
-                h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), inf);
-                h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), inf),
+                h.stepForwardOn(inf);
+                h.expectIae(() -> h.stepBackwardOn(inf),
                         "workspace", "expected a TRAINING workspace", "but was INFERENCE");
             }
         });
         cases.add(h -> {
             try (Rnn other = Rnn.create(h.cfg, h.weights, "reference");
                  StepWorkspace ws = other.newStepWorkspace(Mode.TRAINING, h.N)) {
-                h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws), "workspace",
+                h.expectIae(() -> h.stepForwardOn(ws), "workspace",
                         "expected a workspace made by this Rnn", "but it was made by another");
             }
         });
@@ -413,14 +392,14 @@ class CallValidationTest {
             try (Rnn other = Rnn.create(h.cfg, h.weights, "reference");
                  StepWorkspace ws = other.newStepWorkspace(Mode.TRAINING, h.N)) {
                 other.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws);
-                h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), ws),
+                h.expectIae(() -> h.stepBackwardOn(ws),
                         "workspace", "expected a workspace made by this Rnn", "but it was made by another");
             }
         });
         cases.add(h -> {
             if (h.N < 2) return;
             try (StepWorkspace small = h.rnn.newStepWorkspace(Mode.TRAINING, h.N - 1)) {
-                h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), small), "workspace",
+                h.expectIae(() -> h.stepForwardOn(small), "workspace",
                         "expected room for N=" + h.N, "but it was sized for N<=" + (h.N - 1));
             }
         });
@@ -428,7 +407,7 @@ class CallValidationTest {
             if (h.N < 2) return;
             try (StepWorkspace small = h.rnn.newStepWorkspace(Mode.TRAINING, h.N - 1)) {
                 h.rnn.stepForward(h.stepLayer, h.stepDir, layerStep(h, h.stepLayer, h.N - 1), small);
-                h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), small),
+                h.expectIae(() -> h.stepBackwardOn(small),
                         "workspace", "expected room for N=" + h.N, "but it was sized for N<=" + (h.N - 1));
             }
         });
@@ -550,9 +529,9 @@ class CallValidationTest {
                 MemorySegment mem = other.allocate(bytes, null);
                 RnnWorkspace ws = other.run(() -> h.rnn.wrapWorkspace(mem, Mode.TRAINING, h.T, h.N));
                 byte[] before = other.read(mem);
-                h.expectIae(() -> h.rnn.forward(h.args(), ws), "workspace",
+                h.expectIae(() -> h.forwardOn(ws), "workspace",
                         "expected memory accessible by the calling thread", CONFINED);
-                h.expectIae(() -> h.rnn.backward(h.args(), h.grads(), ws), "workspace",
+                h.expectIae(() -> h.backwardOn(ws), "workspace",
                         "expected memory accessible by the calling thread", CONFINED);
                 assertArrayEquals(before, other.read(mem));
             }
@@ -563,9 +542,9 @@ class CallValidationTest {
                 MemorySegment mem = other.allocate(bytes, null);
                 StepWorkspace ws = other.run(() -> h.rnn.wrapStepWorkspace(mem, Mode.TRAINING, h.N));
                 byte[] before = other.read(mem);
-                h.expectIae(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws), "workspace",
+                h.expectIae(() -> h.stepForwardOn(ws), "workspace",
                         "expected memory accessible by the calling thread", CONFINED);
-                h.expectIae(() -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), ws),
+                h.expectIae(() -> h.stepBackwardOn(ws),
                         "workspace", "expected memory accessible by the calling thread", CONFINED);
                 assertArrayEquals(before, other.read(mem));
             }

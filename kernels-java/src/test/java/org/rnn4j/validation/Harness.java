@@ -1,18 +1,27 @@
 package org.rnn4j.validation;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 import org.rnn4j.Activation;
 import org.rnn4j.Cell;
 import org.rnn4j.DType;
@@ -163,6 +172,32 @@ final class Harness implements AutoCloseable {
         Harness open() {
             return new Harness(cfg, T, N);
         }
+
+        /** A dynamic test running {@code body} on a fresh harness of this setup, closed afterwards. */
+        DynamicTest test(String name, ThrowingConsumer<Harness> body) {
+            return dynamicTest(name, () -> {
+                try (Harness h = open()) {
+                    body.accept(h);
+                }
+            });
+        }
+    }
+
+    /** One dynamic test per setup, named after it, running {@code body} on a fresh harness. */
+    static Stream<DynamicTest> testPerSetup(List<Setup> setups, ThrowingConsumer<Harness> body) {
+        return setups.stream().map(setup -> setup.test(setup.toString(), body));
+    }
+
+    /** One container per setup, named {@code prefix} + the setup, holding the tests {@code addTests} adds for it. */
+    static Stream<DynamicNode> containerPerSetup(List<Setup> setups, String prefix,
+                                                 BiConsumer<Setup, List<DynamicNode>> addTests) {
+        List<DynamicNode> out = new ArrayList<>();
+        for (Setup setup : setups) {
+            List<DynamicNode> tests = new ArrayList<>();
+            addTests.accept(setup, tests);
+            out.add(DynamicContainer.dynamicContainer(prefix + setup, tests));
+        }
+        return out.stream();
     }
 
     static List<Setup> setups() {
@@ -231,6 +266,29 @@ final class Harness implements AutoCloseable {
         fillSentinelBytes(s);
         track(s);
         return s;
+    }
+
+    /**
+     * One fresh tracked sentinel-filled buffer holding two segments: {@code firstBytes} at its start and
+     * {@code secondBytes} starting {@code overlapBytes} before the first ends (0: touching but disjoint).
+     * Returns {first, second}.
+     */
+    MemorySegment[] overlapping(long firstBytes, long secondBytes, long overlapBytes) {
+        MemorySegment buf = sentinelBytes(firstBytes + secondBytes - overlapBytes);
+        return new MemorySegment[] {buf.asSlice(0, firstBytes),
+                buf.asSlice(firstBytes - overlapBytes, secondBytes)};
+    }
+
+    /** Copies tensor {@code key} into {@code to}, which then stands for it in the calls. */
+    void moveTo(String key, MemorySegment to) {
+        to.copyFrom(get(key));
+        put(key, to);
+    }
+
+    /** Copies parameter {@code id} of {@code p} into {@code to}, which then stands for it in {@code p}. */
+    static void moveTo(RnnParameters p, ParamId id, MemorySegment to) {
+        to.copyFrom(p.get(id));
+        p.set(id, to);
     }
 
     /** A segment of the right size whose arena is already closed. */
@@ -331,19 +389,36 @@ final class Harness implements AutoCloseable {
     }
 
     void forward() {
-        rnn.forward(args(), ws);
+        forwardOn(ws);
     }
 
     void backward() {
-        rnn.backward(args(), grads(), ws);
+        backwardOn(ws);
     }
 
     void stepForward() {
-        rnn.stepForward(stepLayer, stepDir, stepArgs(), stepWs);
+        stepForwardOn(stepWs);
     }
 
     void stepBackward() {
-        rnn.stepBackward(stepLayer, stepDir, stepArgs(), stepGrads(), stepWs);
+        stepBackwardOn(stepWs);
+    }
+
+    /** The calls with the harness's arguments on {@code workspace} (any, or null) instead of its own. */
+    void forwardOn(RnnWorkspace workspace) {
+        rnn.forward(args(), workspace);
+    }
+
+    void backwardOn(RnnWorkspace workspace) {
+        rnn.backward(args(), grads(), workspace);
+    }
+
+    void stepForwardOn(StepWorkspace workspace) {
+        rnn.stepForward(stepLayer, stepDir, stepArgs(), workspace);
+    }
+
+    void stepBackwardOn(StepWorkspace workspace) {
+        rnn.stepBackward(stepLayer, stepDir, stepArgs(), stepGrads(), workspace);
     }
 
     /** The call that validates {@code key} (the first one, if several do). */
@@ -362,6 +437,14 @@ final class Harness implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- assertions
+
+    /** All four calls, as the harness now stands, are accepted. */
+    void assertEveryCallAccepted() {
+        assertDoesNotThrow(this::forward);
+        assertDoesNotThrow(this::backward);
+        assertDoesNotThrow(this::stepForward);
+        assertDoesNotThrow(this::stepBackward);
+    }
 
     /** Bytes of every live tracked buffer. */
     Map<String, byte[]> snapshot() {

@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.Executable;
@@ -77,15 +76,9 @@ class OverlapValidationTest {
 
     /** Puts {@code a} and {@code b} into one buffer, a first, sharing exactly one element (the last of a). */
     static void overlapByOne(Harness h, String a, String b) {
-        MemorySegment sa = h.get(a), sb = h.get(b);
-        long unit = h.dt.bytes();
-        MemorySegment buf = h.sentinelBytes(sa.byteSize() + sb.byteSize() - unit);
-        MemorySegment na = buf.asSlice(0, sa.byteSize());
-        MemorySegment nb = buf.asSlice(sa.byteSize() - unit, sb.byteSize());
-        na.copyFrom(sa);
-        nb.copyFrom(sb);
-        h.put(a, na);
-        h.put(b, nb);
+        MemorySegment[] s = h.overlapping(h.get(a).byteSize(), h.get(b).byteSize(), h.dt.bytes());
+        h.moveTo(a, s[0]);
+        h.moveTo(b, s[1]);
     }
 
     /** Gives {@code a} and {@code b} the very same segment, big enough for both. */
@@ -97,14 +90,9 @@ class OverlapValidationTest {
 
     /** Puts {@code a} right after {@code b} in one buffer, touching but disjoint. */
     static void adjacent(Harness h, String a, String b) {
-        MemorySegment sa = h.get(a), sb = h.get(b);
-        MemorySegment buf = h.sentinelBytes(sa.byteSize() + sb.byteSize());
-        MemorySegment nb = buf.asSlice(0, sb.byteSize());
-        MemorySegment na = buf.asSlice(sb.byteSize(), sa.byteSize());
-        nb.copyFrom(sb);
-        na.copyFrom(sa);
-        h.put(a, na);
-        h.put(b, nb);
+        MemorySegment[] s = h.overlapping(h.get(b).byteSize(), h.get(a).byteSize(), 0);
+        h.moveTo(b, s[0]);
+        h.moveTo(a, s[1]);
     }
 
     static void expectOverlap(Harness h, Executable call, String a, String b) {
@@ -121,199 +109,141 @@ class OverlapValidationTest {
 
     @TestFactory
     Stream<DynamicNode> outputOverlappingAnInputOrAnotherOutput() {
-        List<DynamicNode> out = new ArrayList<>();
-        for (Harness.Setup setup : Harness.setups()) {
-            List<DynamicNode> tests = new ArrayList<>();
+        return Harness.containerPerSetup(Harness.setups(), "", (setup, tests) -> {
             for (String[] p : PAIRS) {
                 String call = p[0], a = p[1], b = p[2];
                 boolean lstm = setup.cfg().cell().hasCellState();
                 if (!lstm && (Harness.CELL_STATE.contains(a) || Harness.CELL_STATE.contains(b))) continue;
                 String label = call + ": " + Harness.argName(a) + " / " + Harness.argName(b);
-                tests.add(dynamicTest(label + " (one element)", () -> {
-                    try (Harness h = setup.open()) {
-                        prepare(h, call);
-                        overlapByOne(h, a, b);
-                        expectOverlap(h, call(h, call), a, b);
-                    }
+                tests.add(setup.test(label + " (one element)", h -> {
+                    prepare(h, call);
+                    overlapByOne(h, a, b);
+                    expectOverlap(h, call(h, call), a, b);
                 }));
-                tests.add(dynamicTest(label + " (one element, other order)", () -> {
-                    try (Harness h = setup.open()) {
-                        prepare(h, call);
-                        overlapByOne(h, b, a);
-                        expectOverlap(h, call(h, call), a, b);
-                    }
+                tests.add(setup.test(label + " (one element, other order)", h -> {
+                    prepare(h, call);
+                    overlapByOne(h, b, a);
+                    expectOverlap(h, call(h, call), a, b);
                 }));
-                tests.add(dynamicTest(label + " (same segment)", () -> {
-                    try (Harness h = setup.open()) {
-                        prepare(h, call);
-                        sameSegment(h, a, b);
-                        expectOverlap(h, call(h, call), a, b);
-                    }
+                tests.add(setup.test(label + " (same segment)", h -> {
+                    prepare(h, call);
+                    sameSegment(h, a, b);
+                    expectOverlap(h, call(h, call), a, b);
                 }));
             }
-            out.add(DynamicContainer.dynamicContainer(setup.toString(), tests));
-        }
-        return out.stream();
+        });
     }
 
     @TestFactory
-    Stream<DynamicNode> touchingButDisjointIsAccepted() {
-        List<DynamicNode> out = new ArrayList<>();
-        for (Harness.Setup setup : Harness.twoSetups()) {
-            out.add(dynamicTest(setup.toString(), () -> {
-                try (Harness h = setup.open()) {
-                    for (String[] p : PAIRS) {
-                        if (h.has(p[1]) && h.has(p[2])) adjacent(h, p[1], p[2]);
-                    }
-                    assertDoesNotThrow(h::forward);
-                    assertDoesNotThrow(h::backward);
-                    assertDoesNotThrow(h::stepForward);
-                    assertDoesNotThrow(h::stepBackward);
-                }
-            }));
-        }
-        return out.stream();
+    Stream<DynamicTest> touchingButDisjointIsAccepted() {
+        return Harness.testPerSetup(Harness.twoSetups(), h -> {
+            for (String[] p : PAIRS) {
+                if (h.has(p[1]) && h.has(p[2])) adjacent(h, p[1], p[2]);
+            }
+            h.assertEveryCallAccepted();
+        });
     }
 
     /** Inputs are only read: they may share memory with each other. */
     @TestFactory
-    Stream<DynamicNode> inputsMayAliasEachOther() {
-        List<DynamicNode> out = new ArrayList<>();
-        for (Harness.Setup setup : Harness.setups()) {
-            out.add(dynamicTest(setup.toString(), () -> {
-                try (Harness h = setup.open()) {
-                    h.forward();
-                    if (h.lstm) {
-                        h.put("c0", h.get("h0"));
-                        h.put("gradCN", h.get("gradHN"));
-                        h.put("step.cPrev", h.get("step.hPrev"));
-                        h.put("step.gradCNext", h.get("step.gradHNext"));
-                    }
-                    // gradHN reads the same memory as h0
-                    h.put("gradHN", h.get("h0"));
-                    assertDoesNotThrow(h::forward);
-                    assertDoesNotThrow(h::backward);
-                    assertDoesNotThrow(h::stepForward);
-                    assertDoesNotThrow(h::stepBackward);
-                }
-            }));
-        }
-        return out.stream();
+    Stream<DynamicTest> inputsMayAliasEachOther() {
+        return Harness.testPerSetup(Harness.setups(), h -> {
+            h.forward();
+            if (h.lstm) {
+                h.put("c0", h.get("h0"));
+                h.put("gradCN", h.get("gradHN"));
+                h.put("step.cPrev", h.get("step.hPrev"));
+                h.put("step.gradCNext", h.get("step.gradHNext"));
+            }
+            // gradHN reads the same memory as h0
+            h.put("gradHN", h.get("h0"));
+            h.assertEveryCallAccepted();
+        });
     }
 
     // ---------------------------------------------------------------- weights and weight gradients
 
     /** Replaces weight (or weight-gradient) {@code id} by a slice of a buffer that shares one element with tensor {@code key}. */
     static void paramOverlapsTensor(Harness h, RnnParameters p, ParamId id, String key) {
-        MemorySegment w = p.get(id), t = h.get(key);
-        long unit = h.dt.bytes();
-        MemorySegment buf = h.sentinelBytes(w.byteSize() + t.byteSize() - unit);
-        MemorySegment nw = buf.asSlice(0, w.byteSize());
-        MemorySegment nt = buf.asSlice(w.byteSize() - unit, t.byteSize());
-        nw.copyFrom(w);
-        nt.copyFrom(t);
-        p.set(id, nw);
-        h.put(key, nt);
+        MemorySegment[] s = h.overlapping(p.get(id).byteSize(), h.get(key).byteSize(), h.dt.bytes());
+        Harness.moveTo(p, id, s[0]);
+        h.moveTo(key, s[1]);
     }
 
     @TestFactory
     Stream<DynamicNode> outputOverlappingAWeight() {
-        List<DynamicNode> out = new ArrayList<>();
-        for (Harness.Setup setup : Harness.setups()) {
-            List<DynamicNode> tests = new ArrayList<>();
+        return Harness.containerPerSetup(Harness.setups(), "", (setup, tests) -> {
             for (String[] c : new String[][] {{"forward", "output"}, {"forward", "hN"}, {"backward", "gradInput"},
                     {"backward", "gradH0"}, {"stepForward", "step.hNext"},
                     {"stepBackward", "step.gradInput"}, {"stepBackward", "step.gradHPrev"}}) {
                 for (ParamKind kind : new ParamKind[] {ParamKind.WEIGHT_IH, ParamKind.BIAS_HH}) {
-                    tests.add(dynamicTest(c[0] + ": " + Harness.argName(c[1]) + " / weights." + kind, () -> {
-                        try (Harness h = setup.open()) {
-                            ParamId pid = new ParamId(kind, h.stepLayer, h.stepDir == 1);
-                            paramOverlapsTensor(h, h.weights, pid, c[1]);
-                            h.rebind(); // the Rnn binds a frozen copy of the weights
-                            prepare(h, c[0]);
-                            expectOverlap(h, call(h, c[0]), c[1], "weights." + pid.name());
-                        }
+                    tests.add(setup.test(c[0] + ": " + Harness.argName(c[1]) + " / weights." + kind, h -> {
+                        ParamId pid = new ParamId(kind, h.stepLayer, h.stepDir == 1);
+                        paramOverlapsTensor(h, h.weights, pid, c[1]);
+                        h.rebind(); // the Rnn binds a frozen copy of the weights
+                        prepare(h, c[0]);
+                        expectOverlap(h, call(h, c[0]), c[1], "weights." + pid.name());
                     }));
                 }
             }
-            out.add(DynamicContainer.dynamicContainer(setup.toString(), tests));
-        }
-        return out.stream();
+        });
     }
 
     @TestFactory
     Stream<DynamicNode> weightGradientOverlapping() {
-        List<DynamicNode> out = new ArrayList<>();
-        for (Harness.Setup setup : Harness.setups()) {
-            List<DynamicNode> tests = new ArrayList<>();
+        return Harness.containerPerSetup(Harness.setups(), "", (setup, tests) -> {
             for (String call : List.of("backward", "stepBackward")) {
                 String pre = call.equals("backward") ? "" : "step.";
                 // the same layer and direction the step call writes
-                tests.add(dynamicTest(call + ": weightGrads == weights (same RnnParameters)", () -> {
-                    try (Harness h = setup.open()) {
-                        prepare(h, call);
-                        var before = h.snapshot();
-                        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
-                            if (call.equals("backward")) h.rnn.backward(h.args(), h.grads().weightGrads(h.weights), h.ws);
-                            else h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(),
-                                    h.stepGrads().weightGrads(h.weights), h.stepWs);
-                        });
-                        String m = e.getMessage();
-                        assertTrue(m.startsWith("weightGrads.") && m.contains(": expected memory disjoint from weights.")
-                                && m.contains(" but the two overlap"), m);
-                        h.assertUntouched(before);
-                    }
+                tests.add(setup.test(call + ": weightGrads == weights (same RnnParameters)", h -> {
+                    prepare(h, call);
+                    var before = h.snapshot();
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+                        if (call.equals("backward")) h.rnn.backward(h.args(), h.grads().weightGrads(h.weights), h.ws);
+                        else h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(),
+                                h.stepGrads().weightGrads(h.weights), h.stepWs);
+                    });
+                    String m = e.getMessage();
+                    assertTrue(m.startsWith("weightGrads.") && m.contains(": expected memory disjoint from weights.")
+                            && m.contains(" but the two overlap"), m);
+                    h.assertUntouched(before);
                 }));
-                tests.add(dynamicTest(call + ": one weight gradient overlapping its weight", () -> {
-                    try (Harness h = setup.open()) {
-                        prepare(h, call);
-                        ParamId pid = new ParamId(ParamKind.WEIGHT_HH, h.stepLayer, h.stepDir == 1);
-                        h.weightGrads.set(pid, h.weights.get(pid));
-                        expectOverlap(h, call(h, call), "weightGrads." + pid.name(), "weights." + pid.name());
-                    }
+                tests.add(setup.test(call + ": one weight gradient overlapping its weight", h -> {
+                    prepare(h, call);
+                    ParamId pid = new ParamId(ParamKind.WEIGHT_HH, h.stepLayer, h.stepDir == 1);
+                    h.weightGrads.set(pid, h.weights.get(pid));
+                    expectOverlap(h, call(h, call), "weightGrads." + pid.name(), "weights." + pid.name());
                 }));
-                tests.add(dynamicTest(call + ": a weight gradient overlapping another weight", () -> {
-                    try (Harness h = setup.open()) {
-                        ParamId g = new ParamId(ParamKind.BIAS_IH, h.stepLayer, h.stepDir == 1);
-                        ParamId w = new ParamId(ParamKind.WEIGHT_HH, h.stepLayer, h.stepDir == 1);
-                        long bytes = h.weightGrads.get(g).byteSize();
-                        // Re-home the weight at the start of a private buffer, so that the gradient can share
-                        // exactly its last element and otherwise lie in memory nothing else uses.
-                        MemorySegment ww = h.weights.get(w);
-                        MemorySegment buf = h.sentinelBytes(ww.byteSize() + bytes);
-                        MemorySegment nw = buf.asSlice(0, ww.byteSize());
-                        nw.copyFrom(ww);
-                        h.weights.set(w, nw);
-                        h.rebind(); // the Rnn binds a frozen copy of the weights
-                        prepare(h, call);
-                        h.weightGrads.set(g, buf.asSlice(ww.byteSize() - h.dt.bytes(), bytes));
-                        expectOverlap(h, call(h, call), "weightGrads." + g.name(), "weights." + w.name());
-                    }
+                tests.add(setup.test(call + ": a weight gradient overlapping another weight", h -> {
+                    ParamId g = new ParamId(ParamKind.BIAS_IH, h.stepLayer, h.stepDir == 1);
+                    ParamId w = new ParamId(ParamKind.WEIGHT_HH, h.stepLayer, h.stepDir == 1);
+                    // one buffer, so that the gradient overlaps that weight's last element and nothing else
+                    MemorySegment[] s = h.overlapping(h.weights.get(w).byteSize(), h.weightGrads.get(g).byteSize(),
+                            h.dt.bytes());
+                    Harness.moveTo(h.weights, w, s[0]);
+                    h.rebind(); // the Rnn binds a frozen copy of the weights
+                    prepare(h, call);
+                    h.weightGrads.set(g, s[1]);
+                    expectOverlap(h, call(h, call), "weightGrads." + g.name(), "weights." + w.name());
                 }));
-                tests.add(dynamicTest(call + ": two weight gradients overlapping", () -> {
-                    try (Harness h = setup.open()) {
-                        prepare(h, call);
-                        ParamId a = new ParamId(ParamKind.BIAS_IH, h.stepLayer, h.stepDir == 1);
-                        ParamId b = new ParamId(ParamKind.BIAS_HH, h.stepLayer, h.stepDir == 1);
-                        h.weightGrads.set(b, h.weightGrads.get(a));
-                        expectOverlap(h, call(h, call), "weightGrads." + a.name(), "weightGrads." + b.name());
-                    }
+                tests.add(setup.test(call + ": two weight gradients overlapping", h -> {
+                    prepare(h, call);
+                    ParamId a = new ParamId(ParamKind.BIAS_IH, h.stepLayer, h.stepDir == 1);
+                    ParamId b = new ParamId(ParamKind.BIAS_HH, h.stepLayer, h.stepDir == 1);
+                    h.weightGrads.set(b, h.weightGrads.get(a));
+                    expectOverlap(h, call(h, call), "weightGrads." + a.name(), "weightGrads." + b.name());
                 }));
                 for (String key : List.of(pre + "gradInput", pre + (call.equals("backward") ? "gradOutput" : "gradHNext"),
                         pre + "input", pre + (call.equals("backward") ? "gradH0" : "gradHPrev"))) {
-                    tests.add(dynamicTest(call + ": a weight gradient overlapping " + Harness.argName(key), () -> {
-                        try (Harness h = setup.open()) {
-                            prepare(h, call);
-                            ParamId pid = new ParamId(ParamKind.WEIGHT_IH, h.stepLayer, h.stepDir == 1);
-                            paramOverlapsTensor(h, h.weightGrads, pid, key);
-                            expectOverlap(h, call(h, call), "weightGrads." + pid.name(), key);
-                        }
+                    tests.add(setup.test(call + ": a weight gradient overlapping " + Harness.argName(key), h -> {
+                        prepare(h, call);
+                        ParamId pid = new ParamId(ParamKind.WEIGHT_IH, h.stepLayer, h.stepDir == 1);
+                        paramOverlapsTensor(h, h.weightGrads, pid, key);
+                        expectOverlap(h, call(h, call), "weightGrads." + pid.name(), key);
                     }));
                 }
             }
-            out.add(DynamicContainer.dynamicContainer(setup.toString(), tests));
-        }
-        return out.stream();
+        });
     }
 
     /** A step backward writes only its own layer's and direction's weight gradients: the others may overlap its outputs. */
@@ -348,61 +278,41 @@ class OverlapValidationTest {
     /** Runs {@code call} with a wrapped workspace that shares one element with tensor {@code key}. */
     static void workspaceOverlapping(Harness h, String call, String key) {
         long wsBytes = h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N);
-        MemorySegment t = h.get(key);
-        long unit = h.dt.bytes();
-        MemorySegment buf = h.sentinelBytes(wsBytes + t.byteSize() - unit);
-        RnnWorkspace ws = h.rnn.wrapWorkspace(buf.asSlice(0, wsBytes), Mode.TRAINING, h.T, h.N);
-        if (call.equals("backward")) h.rnn.forward(h.args(), ws); // key is a backward-only tensor
-        MemorySegment nt = buf.asSlice(wsBytes - unit, t.byteSize());
-        nt.copyFrom(t);
-        h.put(key, nt);
-        expectOverlap(h, call.equals("forward") ? () -> h.rnn.forward(h.args(), ws)
-                : () -> h.rnn.backward(h.args(), h.grads(), ws), key, "workspace");
+        MemorySegment[] s = h.overlapping(wsBytes, h.get(key).byteSize(), h.dt.bytes());
+        RnnWorkspace ws = h.rnn.wrapWorkspace(s[0], Mode.TRAINING, h.T, h.N);
+        if (call.equals("backward")) h.forwardOn(ws); // key is a backward-only tensor
+        h.moveTo(key, s[1]);
+        expectOverlap(h, call.equals("forward") ? () -> h.forwardOn(ws)
+                : () -> h.backwardOn(ws), key, "workspace");
     }
 
     @TestFactory
     Stream<DynamicNode> workspaceOverlappingATensor() {
-        List<DynamicNode> out = new ArrayList<>();
-        for (Harness.Setup setup : Harness.setups()) {
-            List<DynamicNode> tests = new ArrayList<>();
+        return Harness.containerPerSetup(Harness.setups(), "", (setup, tests) -> {
             for (String[] c : new String[][] {{"forward", "output"}, {"forward", "hN"}, {"forward", "input"},
                     {"forward", "h0"}, {"backward", "gradInput"}, {"backward", "gradH0"},
                     {"backward", "gradOutput"}, {"backward", "gradHN"}}) {
-                tests.add(dynamicTest(c[0] + ": workspace / " + c[1], () -> {
-                    try (Harness h = setup.open()) {
-                        workspaceOverlapping(h, c[0], c[1]);
-                    }
-                }));
+                tests.add(setup.test(c[0] + ": workspace / " + c[1], h -> workspaceOverlapping(h, c[0], c[1])));
             }
-            tests.add(dynamicTest("forward: workspace / weights.weight_hh_l0", () -> {
-                try (Harness h = setup.open()) {
-                    long wsBytes = h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N);
-                    ParamId pid = new ParamId(ParamKind.WEIGHT_HH, 0, false);
-                    MemorySegment w = h.weights.get(pid);
-                    MemorySegment buf = h.sentinelBytes(wsBytes + w.byteSize());
-                    MemorySegment nw = buf.asSlice(wsBytes - h.dt.bytes(), w.byteSize());
-                    nw.copyFrom(w);
-                    h.weights.set(pid, nw);
-                    h.rebind();
-                    RnnWorkspace ws = h.rnn.wrapWorkspace(buf.asSlice(0, wsBytes), Mode.TRAINING, h.T, h.N);
-                    expectOverlap(h, () -> h.rnn.forward(h.args(), ws), "weights." + pid.name(), "workspace");
-                }
+            tests.add(setup.test("forward: workspace / weights.weight_hh_l0", h -> {
+                long wsBytes = h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N);
+                ParamId pid = new ParamId(ParamKind.WEIGHT_HH, 0, false);
+                MemorySegment[] s = h.overlapping(wsBytes, h.weights.get(pid).byteSize(), h.dt.bytes());
+                Harness.moveTo(h.weights, pid, s[1]);
+                h.rebind();
+                RnnWorkspace ws = h.rnn.wrapWorkspace(s[0], Mode.TRAINING, h.T, h.N);
+                expectOverlap(h, () -> h.forwardOn(ws), "weights." + pid.name(), "workspace");
             }));
-            tests.add(dynamicTest("backward: workspace / weightGrads.bias_ih_l0", () -> {
-                try (Harness h = setup.open()) {
-                    long wsBytes = h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N);
-                    ParamId pid = new ParamId(ParamKind.BIAS_IH, 0, false);
-                    MemorySegment buf = h.sentinelBytes(wsBytes);
-                    RnnWorkspace ws = h.rnn.wrapWorkspace(buf, Mode.TRAINING, h.T, h.N);
-                    h.rnn.forward(h.args(), ws);
-                    h.weightGrads.set(pid, buf.asSlice(wsBytes / 2, h.weightGrads.get(pid).byteSize()));
-                    expectOverlap(h, () -> h.rnn.backward(h.args(), h.grads(), ws), "weightGrads." + pid.name(),
-                            "workspace");
-                }
+            tests.add(setup.test("backward: workspace / weightGrads.bias_ih_l0", h -> {
+                long wsBytes = h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N);
+                ParamId pid = new ParamId(ParamKind.BIAS_IH, 0, false);
+                MemorySegment buf = h.sentinelBytes(wsBytes);
+                RnnWorkspace ws = h.rnn.wrapWorkspace(buf, Mode.TRAINING, h.T, h.N);
+                h.forwardOn(ws);
+                h.weightGrads.set(pid, buf.asSlice(wsBytes / 2, h.weightGrads.get(pid).byteSize()));
+                expectOverlap(h, () -> h.backwardOn(ws), "weightGrads." + pid.name(), "workspace");
             }));
-            out.add(DynamicContainer.dynamicContainer(setup.toString(), tests));
-        }
-        return out.stream();
+        });
     }
 
     // ---------------------------------------------------------------- the step workspace
@@ -414,66 +324,46 @@ class OverlapValidationTest {
      */
     static void stepWorkspaceOverlapping(Harness h, String call, String key) {
         long wsBytes = h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N);
-        MemorySegment t = h.get(key);
-        long unit = h.dt.bytes();
-        MemorySegment buf = h.sentinelBytes(wsBytes + t.byteSize() - unit);
-        StepWorkspace ws = h.rnn.wrapStepWorkspace(buf.asSlice(0, wsBytes), Mode.TRAINING, h.N);
-        if (call.equals("stepBackward")) h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws);
-        MemorySegment nt = buf.asSlice(wsBytes - unit, t.byteSize());
-        nt.copyFrom(t);
-        h.put(key, nt);
-        expectOverlap(h, call.equals("stepForward") ? () -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws)
-                : () -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), ws), key, "workspace");
+        MemorySegment[] s = h.overlapping(wsBytes, h.get(key).byteSize(), h.dt.bytes());
+        StepWorkspace ws = h.rnn.wrapStepWorkspace(s[0], Mode.TRAINING, h.N);
+        if (call.equals("stepBackward")) h.stepForwardOn(ws);
+        h.moveTo(key, s[1]);
+        expectOverlap(h, call.equals("stepForward") ? () -> h.stepForwardOn(ws)
+                : () -> h.stepBackwardOn(ws), key, "workspace");
     }
 
     @TestFactory
     Stream<DynamicNode> stepWorkspaceOverlappingATensor() {
-        List<DynamicNode> out = new ArrayList<>();
-        for (Harness.Setup setup : Harness.setups()) {
-            List<DynamicNode> tests = new ArrayList<>();
+        return Harness.containerPerSetup(Harness.setups(), "", (setup, tests) -> {
             for (String[] c : new String[][] {{"stepForward", "step.hNext"}, {"stepForward", "step.cNext"},
                     {"stepForward", "step.input"}, {"stepForward", "step.hPrev"}, {"stepForward", "step.cPrev"},
                     {"stepBackward", "step.gradInput"}, {"stepBackward", "step.gradHPrev"},
                     {"stepBackward", "step.gradCPrev"}, {"stepBackward", "step.gradHNext"},
                     {"stepBackward", "step.input"}}) {
                 if (!setup.cfg().cell().hasCellState() && Harness.CELL_STATE.contains(c[1])) continue;
-                tests.add(dynamicTest(c[0] + ": step workspace / " + Harness.argName(c[1]), () -> {
-                    try (Harness h = setup.open()) {
-                        stepWorkspaceOverlapping(h, c[0], c[1]);
-                    }
-                }));
+                tests.add(setup.test(c[0] + ": step workspace / " + Harness.argName(c[1]),
+                        h -> stepWorkspaceOverlapping(h, c[0], c[1])));
             }
-            tests.add(dynamicTest("stepForward: step workspace / weights of the stepped layer", () -> {
-                try (Harness h = setup.open()) {
-                    long wsBytes = h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N);
-                    ParamId pid = new ParamId(ParamKind.WEIGHT_HH, h.stepLayer, h.stepDir == 1);
-                    MemorySegment w = h.weights.get(pid);
-                    MemorySegment buf = h.sentinelBytes(wsBytes + w.byteSize());
-                    MemorySegment nw = buf.asSlice(wsBytes - h.dt.bytes(), w.byteSize());
-                    nw.copyFrom(w);
-                    h.weights.set(pid, nw);
-                    h.rebind();
-                    StepWorkspace ws = h.rnn.wrapStepWorkspace(buf.asSlice(0, wsBytes), Mode.TRAINING, h.N);
-                    expectOverlap(h, () -> h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws),
-                            "weights." + pid.name(), "workspace");
-                }
+            tests.add(setup.test("stepForward: step workspace / weights of the stepped layer", h -> {
+                long wsBytes = h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N);
+                ParamId pid = new ParamId(ParamKind.WEIGHT_HH, h.stepLayer, h.stepDir == 1);
+                MemorySegment[] s = h.overlapping(wsBytes, h.weights.get(pid).byteSize(), h.dt.bytes());
+                Harness.moveTo(h.weights, pid, s[1]);
+                h.rebind();
+                StepWorkspace ws = h.rnn.wrapStepWorkspace(s[0], Mode.TRAINING, h.N);
+                expectOverlap(h, () -> h.stepForwardOn(ws), "weights." + pid.name(), "workspace");
             }));
-            tests.add(dynamicTest("stepBackward: step workspace / weightGrads of the stepped layer", () -> {
-                try (Harness h = setup.open()) {
-                    long wsBytes = h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N);
-                    ParamId pid = new ParamId(ParamKind.BIAS_IH, h.stepLayer, h.stepDir == 1);
-                    MemorySegment buf = h.sentinelBytes(wsBytes);
-                    StepWorkspace ws = h.rnn.wrapStepWorkspace(buf, Mode.TRAINING, h.N);
-                    h.rnn.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws);
-                    long gBytes = h.weightGrads.get(pid).byteSize();
-                    h.weightGrads.set(pid, buf.asSlice(wsBytes - gBytes, gBytes));
-                    expectOverlap(h, () -> h.rnn.stepBackward(h.stepLayer, h.stepDir, h.stepArgs(), h.stepGrads(), ws),
-                            "weightGrads." + pid.name(), "workspace");
-                }
+            tests.add(setup.test("stepBackward: step workspace / weightGrads of the stepped layer", h -> {
+                long wsBytes = h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N);
+                ParamId pid = new ParamId(ParamKind.BIAS_IH, h.stepLayer, h.stepDir == 1);
+                long gBytes = h.weightGrads.get(pid).byteSize();
+                MemorySegment[] s = h.overlapping(wsBytes, gBytes, gBytes); // the gradient is the workspace's tail
+                StepWorkspace ws = h.rnn.wrapStepWorkspace(s[0], Mode.TRAINING, h.N);
+                h.stepForwardOn(ws);
+                h.weightGrads.set(pid, s[1]);
+                expectOverlap(h, () -> h.stepBackwardOn(ws), "weightGrads." + pid.name(), "workspace");
             }));
-            out.add(DynamicContainer.dynamicContainer(setup.toString(), tests));
-        }
-        return out.stream();
+        });
     }
 
     /**
@@ -481,44 +371,40 @@ class OverlapValidationTest {
      * unused tail with a tensor of that call (sequence and step workspaces alike).
      */
     @TestFactory
-    Stream<DynamicNode> unusedWorkspaceTailMayOverlap() {
-        List<DynamicNode> out = new ArrayList<>();
+    Stream<DynamicTest> unusedWorkspaceTailMayOverlap() {
+        List<DynamicTest> out = new ArrayList<>();
         for (Harness.Setup setup : Harness.twoSetups()) {
-            out.add(dynamicTest(setup + ": sequence workspace", () -> {
-                try (Harness h = setup.open()) {
-                    int n = h.N - 1; // the setups used here have N = 2
-                    long used = h.rnn.workspaceBytes(Mode.TRAINING, h.T, n);
-                    long all = h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N);
-                    long outBytes = (long) h.T * n * h.cfg.outputSize() * h.dt.bytes();
-                    assertTrue(all - used >= outBytes, "the unused tail must be able to hold the output");
-                    MemorySegment buf = h.sentinelBytes(all);
-                    RnnWorkspace ws = h.rnn.wrapWorkspace(buf, Mode.TRAINING, h.T, h.N);
-                    MemorySegment output = buf.asSlice(used, outBytes);
-                    var a = h.args().shape(h.T, n).output(output).hN((MemorySegment) null).cN((MemorySegment) null);
-                    assertDoesNotThrow(() -> h.rnn.forward(a, ws));
-                    // one byte further into the used part is rejected
-                    var b = h.args().shape(h.T, n).output(buf.asSlice(used - h.dt.bytes(), outBytes))
-                            .hN((MemorySegment) null).cN((MemorySegment) null);
-                    expectOverlap(h, () -> h.rnn.forward(b, ws), "output", "workspace");
-                }
+            out.add(setup.test(setup + ": sequence workspace", h -> {
+                int n = h.N - 1; // the setups used here have N = 2
+                long used = h.rnn.workspaceBytes(Mode.TRAINING, h.T, n);
+                long all = h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N);
+                long outBytes = (long) h.T * n * h.cfg.outputSize() * h.dt.bytes();
+                assertTrue(all - used >= outBytes, "the unused tail must be able to hold the output");
+                MemorySegment buf = h.sentinelBytes(all);
+                RnnWorkspace ws = h.rnn.wrapWorkspace(buf, Mode.TRAINING, h.T, h.N);
+                MemorySegment output = buf.asSlice(used, outBytes);
+                var a = h.args().shape(h.T, n).output(output).hN((MemorySegment) null).cN((MemorySegment) null);
+                assertDoesNotThrow(() -> h.rnn.forward(a, ws));
+                // one byte further into the used part is rejected
+                var b = h.args().shape(h.T, n).output(buf.asSlice(used - h.dt.bytes(), outBytes))
+                        .hN((MemorySegment) null).cN((MemorySegment) null);
+                expectOverlap(h, () -> h.rnn.forward(b, ws), "output", "workspace");
             }));
-            out.add(dynamicTest(setup + ": step workspace", () -> {
-                try (Harness h = setup.open()) {
-                    int n = h.N - 1;
-                    long used = h.rnn.stepWorkspaceBytes(Mode.TRAINING, n);
-                    long all = h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N);
-                    long hBytes = (long) n * h.cfg.hiddenSize() * h.dt.bytes();
-                    assertTrue(all - used >= hBytes, "the unused tail must be able to hold hNext");
-                    MemorySegment buf = h.sentinelBytes(all);
-                    StepWorkspace ws = h.rnn.wrapStepWorkspace(buf, Mode.TRAINING, h.N);
-                    long in = (long) n * h.cfg.layerInputSize(h.stepLayer);
-                    var a = new StepArgs().batch(n).input(h.get("step.input").asSlice(0, in * h.dt.bytes()))
-                            .hNext(buf.asSlice(used, hBytes));
-                    assertDoesNotThrow(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, a, ws));
-                    var b = new StepArgs().batch(n).input(h.get("step.input").asSlice(0, in * h.dt.bytes()))
-                            .hNext(buf.asSlice(used - h.dt.bytes(), hBytes));
-                    expectOverlap(h, () -> h.rnn.stepForward(h.stepLayer, h.stepDir, b, ws), "hNext", "workspace");
-                }
+            out.add(setup.test(setup + ": step workspace", h -> {
+                int n = h.N - 1;
+                long used = h.rnn.stepWorkspaceBytes(Mode.TRAINING, n);
+                long all = h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N);
+                long hBytes = (long) n * h.cfg.hiddenSize() * h.dt.bytes();
+                assertTrue(all - used >= hBytes, "the unused tail must be able to hold hNext");
+                MemorySegment buf = h.sentinelBytes(all);
+                StepWorkspace ws = h.rnn.wrapStepWorkspace(buf, Mode.TRAINING, h.N);
+                long in = (long) n * h.cfg.layerInputSize(h.stepLayer);
+                var a = new StepArgs().batch(n).input(h.get("step.input").asSlice(0, in * h.dt.bytes()))
+                        .hNext(buf.asSlice(used, hBytes));
+                assertDoesNotThrow(() -> h.rnn.stepForward(h.stepLayer, h.stepDir, a, ws));
+                var b = new StepArgs().batch(n).input(h.get("step.input").asSlice(0, in * h.dt.bytes()))
+                        .hNext(buf.asSlice(used - h.dt.bytes(), hBytes));
+                expectOverlap(h, () -> h.rnn.stepForward(h.stepLayer, h.stepDir, b, ws), "hNext", "workspace");
             }));
         }
         return out.stream();

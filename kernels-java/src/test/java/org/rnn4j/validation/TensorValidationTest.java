@@ -3,17 +3,14 @@ package org.rnn4j.validation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -72,28 +69,23 @@ class TensorValidationTest {
     /** One dynamic test per setup, call and key (of the keys {@code keys} selects for that call). */
     private static Stream<DynamicNode> each(Map<String, List<String>> keys, boolean nonLstmOnly,
                                             BiConsumer<Harness, String> replaceAndExpect, String ruleName) {
-        List<DynamicNode> setups = new ArrayList<>();
-        for (Harness.Setup setup : Harness.setups()) {
+        List<Harness.Setup> setups = Harness.setups().stream()
+                .filter(setup -> !(nonLstmOnly && setup.cfg().cell().hasCellState())).toList();
+        return Harness.containerPerSetup(setups, ruleName + " ", (setup, tests) -> {
             boolean lstm = setup.cfg().cell().hasCellState();
-            if (nonLstmOnly && lstm) continue;
-            List<DynamicNode> tests = new ArrayList<>();
             for (var e : keys.entrySet()) {
                 String call = e.getKey();
                 for (String key : e.getValue()) {
                     boolean cellState = Harness.CELL_STATE.contains(key);
                     if (cellState && !lstm && !nonLstmOnly) continue;
                     if (nonLstmOnly && !cellState) continue;
-                    tests.add(dynamicTest(call + "(" + Harness.argName(key) + ")", () -> {
-                        try (Harness h = setup.open()) {
-                            prepare(h, call);
-                            replaceAndExpect.accept(h, key + "@" + call);
-                        }
+                    tests.add(setup.test(call + "(" + Harness.argName(key) + ")", h -> {
+                        prepare(h, call);
+                        replaceAndExpect.accept(h, key + "@" + call);
                     }));
                 }
             }
-            setups.add(DynamicContainer.dynamicContainer(ruleName + " " + setup, tests));
-        }
-        return setups.stream();
+        });
     }
 
     private static String key(String keyAtCall) {
@@ -200,71 +192,47 @@ class TensorValidationTest {
     /** The array overloads reach the same checks: float[] for a float64 network, double[] for a float32 one. */
     @TestFactory
     Stream<DynamicTest> arrayOverloadsOfTheWrongType() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Harness.Setup setup : Harness.twoSetups()) {
-            tests.add(dynamicTest(setup.toString(), () -> {
-                try (Harness h = setup.open()) {
-                    int in = (int) h.size("input");
-                    var args = h.args();
-                    Consumer<Object> asInput = a -> {
-                        if (a instanceof float[] f) args.input(f);
-                        else args.input((double[]) a);
-                    };
-                    asInput.accept(h.dt == DType.F64 ? new float[2 * in] : new double[in]);
-                    h.expectIae(() -> h.rnn.forward(args, h.ws), "input",
-                            h.dt == DType.F64 ? "backed by float[]" : "backed by double[]");
-                    // and the right type is accepted
-                    asInput.accept(h.dt == DType.F64 ? (Object) new double[in] : new float[in]);
-                    assertDoesNotThrow(() -> h.rnn.forward(args, h.ws));
-                }
-            }));
-        }
-        return tests.stream();
+        return Harness.testPerSetup(Harness.twoSetups(), h -> {
+            int in = (int) h.size("input");
+            var args = h.args();
+            Consumer<Object> asInput = a -> {
+                if (a instanceof float[] f) args.input(f);
+                else args.input((double[]) a);
+            };
+            asInput.accept(h.dt == DType.F64 ? new float[2 * in] : new double[in]);
+            h.expectIae(() -> h.rnn.forward(args, h.ws), "input",
+                    h.dt == DType.F64 ? "backed by float[]" : "backed by double[]");
+            // and the right type is accepted
+            asInput.accept(h.dt == DType.F64 ? (Object) new double[in] : new float[in]);
+            assertDoesNotThrow(() -> h.rnn.forward(args, h.ws));
+        });
     }
 
     /** Inputs may be read-only views (a framework's frozen buffers): accepted by every call. */
     @TestFactory
     Stream<DynamicTest> readOnlyInputsAreAccepted() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Harness.Setup setup : Harness.setups()) {
-            tests.add(dynamicTest(setup.toString(), () -> {
-                try (Harness h = setup.open()) {
-                    for (String k : List.of("input", "h0", "c0", "gradOutput", "gradHN", "gradCN", "step.input",
-                            "step.hPrev", "step.cPrev", "step.gradHNext", "step.gradCNext")) {
-                        if (h.has(k)) h.put(k, h.get(k).asReadOnly());
-                    }
-                    assertDoesNotThrow(h::forward);
-                    assertDoesNotThrow(h::backward);
-                    assertDoesNotThrow(h::stepForward);
-                    assertDoesNotThrow(h::stepBackward);
-                }
-            }));
-        }
-        return tests.stream();
+        return Harness.testPerSetup(Harness.setups(), h -> {
+            for (String k : List.of("input", "h0", "c0", "gradOutput", "gradHN", "gradCN", "step.input",
+                    "step.hPrev", "step.cPrev", "step.gradHNext", "step.gradCNext")) {
+                if (h.has(k)) h.put(k, h.get(k).asReadOnly());
+            }
+            h.assertEveryCallAccepted();
+        });
     }
 
     /** Segments larger than needed are fine: only the leading bytes are used. */
     @TestFactory
     Stream<DynamicTest> largerSegmentsAreAccepted() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Harness.Setup setup : Harness.twoSetups()) {
-            tests.add(dynamicTest(setup.toString(), () -> {
-                try (Harness h = setup.open()) {
-                    for (var list : CALLS.values()) {
-                        for (String k : list) {
-                            if (!h.has(k)) continue;
-                            MemorySegment bigger = h.sentinel(h.size(k) + 7);
-                            bigger.asSlice(0, h.get(k).byteSize()).copyFrom(h.get(k));
-                            h.put(k, bigger);
-                        }
-                    }
-                    assertDoesNotThrow(h::forward);
-                    assertDoesNotThrow(h::backward);
-                    assertDoesNotThrow(h::stepForward);
-                    assertDoesNotThrow(h::stepBackward);
+        return Harness.testPerSetup(Harness.twoSetups(), h -> {
+            for (var list : CALLS.values()) {
+                for (String k : list) {
+                    if (!h.has(k)) continue;
+                    MemorySegment bigger = h.sentinel(h.size(k) + 7);
+                    bigger.asSlice(0, h.get(k).byteSize()).copyFrom(h.get(k));
+                    h.put(k, bigger);
                 }
-            }));
-        }
-        return tests.stream();
+            }
+            h.assertEveryCallAccepted();
+        });
     }
 }

@@ -1,0 +1,36 @@
+package org.rnn4j.gradcheck;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+
+/**
+ * The input and initial states a check differentiates the loss with respect to, drawn uniform in [−1, 1) in that
+ * order, and NaN-filled buffers for their gradients. The cell state and its gradient are null for cells without
+ * one.
+ */
+final class InputAndStates {
+    final MemorySegment x, h, c;
+    final MemorySegment dx, dh, dc;
+    private final long inputElements, stateElements;
+
+    InputAndStates(Arena arena, SplittableRandom rng, long inputElements, long stateElements, boolean cellState) {
+        this.inputElements = inputElements;
+        this.stateElements = stateElements;
+        x = F64.uniform(arena, inputElements, rng, 1);
+        h = F64.uniform(arena, stateElements, rng, 1);
+        c = cellState ? F64.uniform(arena, stateElements, rng, 1) : null;
+        dx = F64.nans(arena, inputElements);
+        dh = F64.nans(arena, stateElements);
+        dc = cellState ? F64.nans(arena, stateElements) : null;
+    }
+
+    /**
+     * {input, hidden state named {@code hName}, cell state named {@code cName} (null without one)} as operands,
+     * with the analytic gradients now in the buffers.
+     */
+    Operand[] read(String hName, String cName) {
+        return new Operand[] {Operand.read("input", x, dx, inputElements), Operand.read(hName, h, dh, stateElements),
+                Operand.read(cName, c, dc, stateElements)};
+    }
+}
