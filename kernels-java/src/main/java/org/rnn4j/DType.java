@@ -1,5 +1,6 @@
 package org.rnn4j;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** Element type of every tensor a call touches: data, states, weights and gradients share one dtype. */
@@ -28,6 +29,18 @@ public enum DType {
     /** The NumPy name ({@code float32}/{@code float64}), as used in fixtures and messages. */
     public String numpyName() {
         return numpyName;
+    }
+
+    /** Element {@code index} of {@code s} (unaligned) as a double: the one dtype-dispatched read the project uses. */
+    public double get(MemorySegment s, long index) {
+        return this == F64 ? s.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, index)
+                : s.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, index);
+    }
+
+    /** Writes {@code value} (rounded to float for F32) as element {@code index} of {@code s}. */
+    public void set(MemorySegment s, long index, double value) {
+        if (this == F64) s.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, index, value);
+        else s.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, index, (float) value);
     }
 
     /** Parses {@code f32|float32|f64|float64} (case-insensitive). */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -282,9 +281,7 @@ final class BenchCommand implements Callable<Integer> {
     private void fill(MemorySegment s, SplittableRandom rnd, double scale) {
         long n = s.byteSize() / dtype.bytes();
         for (long i = 0; i < n; i++) {
-            double v = scale * (2 * rnd.nextDouble() - 1);
-            if (dtype == DType.F64) s.setAtIndex(ValueLayout.JAVA_DOUBLE, i, v);
-            else s.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v);
+            dtype.set(s, i, scale * (2 * rnd.nextDouble() - 1));
         }
     }
 

@@ -121,17 +121,12 @@ final class CaseExecution {
 
     private static void fillNaN(MemorySegment s, DType dtype) {
         long n = s.byteSize() / dtype.bytes();
-        for (long i = 0; i < n; i++) {
-            if (dtype == DType.F64) s.setAtIndex(ValueLayout.JAVA_DOUBLE, i, Double.NaN);
-            else s.setAtIndex(ValueLayout.JAVA_FLOAT, i, Float.NaN);
-        }
+        for (long i = 0; i < n; i++) dtype.set(s, i, Double.NaN);
     }
 
     private static double[] toDoubles(MemorySegment s, int n, DType dtype) {
         double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = dtype == DType.F64 ? s.getAtIndex(ValueLayout.JAVA_DOUBLE, i) : s.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-        }
+        for (int i = 0; i < n; i++) v[i] = dtype.get(s, i);
         return v;
     }
 }

@@ -18,6 +18,8 @@ final class StepRecord {
     final double[] extra;
     final double[] c;
     final double[] h;
+    // The vectors in serialisation order, built once: save and load run once per step and sample.
+    private final double[][] parts;
 
     StepRecord(int hidden, int gates) {
         hPrev = new double[hidden];
@@ -26,6 +28,7 @@ final class StepRecord {
         extra = new double[hidden];
         c = new double[hidden];
         h = new double[hidden];
+        parts = new double[][] {hPrev, cPrev, this.gates, extra, c, h};
     }
 
     static long doubles(int hidden, int gates) {
@@ -34,7 +37,7 @@ final class StepRecord {
 
     /** Writes this record at double index {@code at} of {@code seg}. */
     void save(MemorySegment seg, long at) {
-        for (double[] a : new double[][] {hPrev, cPrev, gates, extra, c, h}) {
+        for (double[] a : parts) {
             MemorySegment.copy(a, 0, seg, ValueLayout.JAVA_DOUBLE_UNALIGNED, at * Double.BYTES, a.length);
             at += a.length;
         }
@@ -42,7 +45,7 @@ final class StepRecord {
 
     /** Reads the record at double index {@code at} of {@code seg}. */
     void load(MemorySegment seg, long at) {
-        for (double[] a : new double[][] {hPrev, cPrev, gates, extra, c, h}) {
+        for (double[] a : parts) {
             MemorySegment.copy(seg, ValueLayout.JAVA_DOUBLE_UNALIGNED, at * Double.BYTES, a, 0, a.length);
             at += a.length;
         }

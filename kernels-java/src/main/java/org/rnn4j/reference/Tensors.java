@@ -1,7 +1,6 @@
 package org.rnn4j.reference;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import org.rnn4j.DType;
 
 /** float64 views of caller segments of either dtype: the reference computes in float64 whatever it is given. */
@@ -9,13 +8,11 @@ final class Tensors {
     private Tensors() {}
 
     static double get(MemorySegment s, DType dt, long i) {
-        return dt == DType.F64 ? s.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i)
-                : s.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i);
+        return dt.get(s, i);
     }
 
     static void set(MemorySegment s, DType dt, long i, double v) {
-        if (dt == DType.F64) s.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i, v);
-        else s.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) v);
+        dt.set(s, i, v);
     }
 
     /** Reads {@code dst.length} elements starting at element {@code from}; a null segment reads as zeros. */
