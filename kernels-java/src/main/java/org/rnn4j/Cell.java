@@ -16,6 +16,11 @@ public sealed interface Cell permits Cell.Lstm, Cell.Gru, Cell.Simple {
         return this instanceof Lstm;
     }
 
+    /** Whether the cell has a {@code weight_peephole} parameter (an LSTM with peepholes). */
+    default boolean hasPeepholes() {
+        return this instanceof Lstm l && l.peepholes();
+    }
+
     /** The fixture/CLI name: lstm, lstm_peephole, gru, gru_reset_before, rnn_tanh, rnn_relu. */
     String id();
 

@@ -1,87 +1,68 @@
 package org.rnn4j;
 
 import java.lang.foreign.MemorySegment;
+import org.rnn4j.spi.SegmentRules;
 
 /**
- * The argument checks every entry point shares. Each failure is an {@link IllegalArgumentException} that
- * names the argument, what was expected and what was given, thrown before anything is computed or written.
+ * The argument checks of the API's entry points, composed from the segment rules of {@link SegmentRules}
+ * (each rule is stated there once) and the size rules below. Each failure is an
+ * {@link IllegalArgumentException} that names the argument, what was expected and what was given, thrown
+ * before anything is computed or written.
  */
 final class Checks {
     private Checks() {}
 
     /**
-     * Checks that {@code seg} can hold {@code elements} values of {@code dtype}: not null, alive, large enough,
-     * writable when {@code output}, and, for heap segments, backed by the array type of {@code dtype}.
+     * {@code seg} can hold {@code elements} values of {@code dtype}: not null, alive, accessible, backed by the
+     * array type of {@code dtype} when on the heap, large enough, and writable when {@code output}.
+     * {@code note} is appended to the message when the segment is missing (why it is required).
      */
-    public static void tensor(String name, MemorySegment seg, long elements, DType dtype, boolean output) {
+    static void tensor(String prefix, Object name, MemorySegment seg, long elements, DType dtype, boolean output,
+                       String note) {
         if (seg == null) {
-            throw new IllegalArgumentException(name + ": expected a segment of " + elements + " "
-                    + dtype.numpyName() + " elements but was null");
+            SegmentRules.present(prefix, name, null, "a segment of " + elements + " " + dtype.numpyName()
+                    + " elements" + note);
         }
-        if (!seg.scope().isAlive()) {
-            throw new IllegalArgumentException(name + ": expected a live segment but its arena is closed");
-        }
-        if (!seg.isAccessibleBy(Thread.currentThread())) {
-            throw new IllegalArgumentException(name + ": expected a segment accessible by the calling thread but it is "
-                    + "confined to another thread");
-        }
-        Object base = seg.heapBase().orElse(null);
-        if (base != null) {
-            boolean ok = dtype == DType.F32 ? base instanceof float[] : base instanceof double[];
-            if (!ok) {
-                throw new IllegalArgumentException(name + ": expected " + dtype.numpyName() + " data ("
-                        + (dtype == DType.F32 ? "float[]" : "double[]") + ") but was backed by "
-                        + base.getClass().getSimpleName() + " (dtype mismatch)");
-            }
-        }
-        long need = bytes(name, elements, dtype);
-        if (seg.byteSize() < need) {
-            throw new IllegalArgumentException(name + ": expected at least " + elements + " " + dtype.numpyName()
-                    + " elements (" + need + " bytes) but the segment has " + seg.byteSize() + " bytes ("
-                    + seg.byteSize() / dtype.bytes() + " elements)");
-        }
-        if (output && seg.isReadOnly()) {
-            throw new IllegalArgumentException(name + ": expected a writable segment but it is read-only");
-        }
+        SegmentRules.alive(prefix, name, seg);
+        SegmentRules.accessible(prefix, name, seg);
+        SegmentRules.elementType(prefix, name, seg, dtype);
+        SegmentRules.holds(prefix, name, seg, elements, dtype);
+        if (output) SegmentRules.writable(prefix, name, seg);
     }
 
-    /** {@code elements · dtype.bytes()}, or an exception naming {@code name} when that does not fit in a long. */
-    static long bytes(String name, long elements, DType dtype) {
-        try {
-            return Math.multiplyExact(elements, (long) dtype.bytes());
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(name + ": expected a size that fits in 2^63 bytes but " + elements + " "
-                    + dtype.numpyName() + " elements do not");
-        }
+    static void tensor(String name, MemorySegment seg, long elements, DType dtype, boolean output) {
+        tensor(null, name, seg, elements, dtype, output, "");
     }
 
-    /** Whether {@link #tensor} would accept {@code seg}: lets hot paths build the argument name only on failure. */
-    public static boolean isValidTensor(MemorySegment seg, long elements, DType dtype, boolean output) {
-        if (seg == null || !seg.scope().isAlive() || !seg.isAccessibleBy(Thread.currentThread())) return false;
-        Object base = seg.heapBase().orElse(null);
-        if (base != null && !(dtype == DType.F32 ? base instanceof float[] : base instanceof double[])) return false;
-        return elements <= Long.MAX_VALUE / dtype.bytes() && seg.byteSize() >= elements * dtype.bytes()
-                && !(output && seg.isReadOnly());
+    static void tensor(String name, MemorySegment seg, long elements, DType dtype, boolean output, String note) {
+        tensor(null, name, seg, elements, dtype, output, note);
     }
 
     /** Like {@link #tensor} but null is allowed (an optional argument). */
-    public static void optionalTensor(String name, MemorySegment seg, long elements, DType dtype, boolean output) {
-        if (seg != null) tensor(name, seg, elements, dtype, output);
+    static void optionalTensor(String name, MemorySegment seg, long elements, DType dtype, boolean output) {
+        if (seg != null) tensor(null, name, seg, elements, dtype, output, "");
+    }
+
+    /** Raw memory of at least {@code bytes} bytes (a workspace given by the caller). */
+    static void memory(String name, MemorySegment seg, long bytes, boolean written) {
+        SegmentRules.usable(null, name, seg, "a segment of " + bytes + " bytes");
+        if (written) SegmentRules.writable(null, name, seg);
+        SegmentRules.holdsBytes(null, name, seg, bytes);
     }
 
     /** Rejects a segment that a cell without memory cell cannot use (c0, cN and their gradients for GRU and RNN). */
-    public static void absent(String name, Object value, Cell cell) {
+    static void absent(String name, Object value, Cell cell) {
         if (value != null) {
             throw new IllegalArgumentException(name + ": expected null because " + cell.id()
                     + " has no cell state but a segment was given");
         }
     }
 
-    public static void positive(String name, int value) {
+    static void positive(String name, int value) {
         if (value < 1) throw new IllegalArgumentException(name + ": expected >= 1 but was " + value);
     }
 
-    public static void inRange(String name, int value, int lo, int hi) {
+    static void inRange(String name, int value, int lo, int hi) {
         if (value < lo || value > hi) {
             throw new IllegalArgumentException(name + ": expected a value in " + lo + ".." + hi + " but was " + value);
         }

@@ -45,6 +45,7 @@ public enum DType {
 
     /** Parses {@code f32|float32|f64|float64} (case-insensitive). */
     public static DType parse(String s) {
+        if (s == null) throw new IllegalArgumentException("dtype: expected one of f32, float32, f64, float64 but was null");
         return switch (s.toLowerCase(java.util.Locale.ROOT)) {
             case "f32", "float32", "float" -> F32;
             case "f64", "float64", "double" -> F64;

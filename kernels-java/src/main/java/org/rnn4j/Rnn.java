@@ -2,9 +2,10 @@ package org.rnn4j;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.List;
+import org.rnn4j.spi.ExecutionPlan;
 import org.rnn4j.spi.PreparedWeights;
 import org.rnn4j.spi.RnnBackend;
+import org.rnn4j.spi.SegmentRules;
 
 /**
  * A recurrent network bound to a backend and to the caller's weights: the one entry point frameworks call.
@@ -35,6 +36,9 @@ public final class Rnn implements AutoCloseable {
     private final PreparedWeights prepared;
     // Set by close(): a native backend frees its prepared weights there, so later calls must not reach it.
     private volatile boolean closed;
+    // Counts weightsChanged() calls: a training forward records it in its workspace, and backward refuses
+    // saved state from older weights (it would mix the new weights with gates computed from the old ones).
+    private long weightsGeneration;
 
     private Rnn(RnnConfig config, RnnBackend backend, boolean ownsBackend, RnnParameters weights) {
         this.config = config;
@@ -95,6 +99,7 @@ public final class Rnn implements AutoCloseable {
      */
     public void weightsChanged() {
         checkWeightsLive();
+        weightsGeneration++;
         prepared.refresh();
     }
 
@@ -102,47 +107,57 @@ public final class Rnn implements AutoCloseable {
 
     /** Bytes of a workspace for calls up to {@code maxSeqLength} steps and {@code maxBatch} samples. */
     public long workspaceBytes(Mode mode, int maxSeqLength, int maxBatch) {
-        checkOpen();
-        if (mode == null) throw new IllegalArgumentException("mode: expected INFERENCE or TRAINING but was null");
-        Checks.positive("maxSeqLength", maxSeqLength);
-        Checks.positive("maxBatch", maxBatch);
-        return backend.workspaceBytes(new RnnPlan(config, maxSeqLength, maxBatch), mode);
+        return sequencePlan(mode, maxSeqLength, maxBatch).workspaceBytes();
     }
 
     /** A workspace owning fresh memory (freed by {@link RnnWorkspace#close()}). */
     public RnnWorkspace newWorkspace(Mode mode, int maxSeqLength, int maxBatch) {
-        long bytes = workspaceBytes(mode, maxSeqLength, maxBatch);
+        ExecutionPlan plan = sequencePlan(mode, maxSeqLength, maxBatch);
         Arena arena = Arena.ofShared();
-        return new RnnWorkspace(arena, arena.allocate(Math.max(bytes, 1), 64), this, mode, maxSeqLength, maxBatch);
+        return new RnnWorkspace(arena, arena.allocate(plan.workspaceBytes(), 64), this, plan);
     }
 
     /** A workspace in the caller's memory, which must hold {@link #workspaceBytes} bytes. */
     public RnnWorkspace wrapWorkspace(MemorySegment memory, Mode mode, int maxSeqLength, int maxBatch) {
-        long bytes = workspaceBytes(mode, maxSeqLength, maxBatch);
-        checkMemory("memory", memory, bytes, true);
-        return new RnnWorkspace(null, memory, this, mode, maxSeqLength, maxBatch);
+        ExecutionPlan plan = sequencePlan(mode, maxSeqLength, maxBatch);
+        Checks.memory("memory", memory, plan.workspaceBytes(), true);
+        return new RnnWorkspace(null, memory, this, plan);
     }
 
     /** Bytes of a step workspace for steps of up to {@code maxBatch} samples. */
     public long stepWorkspaceBytes(Mode mode, int maxBatch) {
-        checkOpen();
-        if (mode == null) throw new IllegalArgumentException("mode: expected INFERENCE or TRAINING but was null");
-        Checks.positive("maxBatch", maxBatch);
-        return backend.stepWorkspaceBytes(config, maxBatch, mode);
+        return stepPlan(mode, maxBatch).workspaceBytes();
     }
 
     /** A step workspace owning fresh memory (freed by {@link StepWorkspace#close()}). */
     public StepWorkspace newStepWorkspace(Mode mode, int maxBatch) {
-        long bytes = stepWorkspaceBytes(mode, maxBatch);
+        ExecutionPlan plan = stepPlan(mode, maxBatch);
         Arena arena = Arena.ofShared();
-        return new StepWorkspace(arena, arena.allocate(Math.max(bytes, 1), 64), this, mode, maxBatch);
+        return new StepWorkspace(arena, arena.allocate(plan.workspaceBytes(), 64), this, plan);
     }
 
     /** A step workspace in the caller's memory, which must hold {@link #stepWorkspaceBytes} bytes. */
     public StepWorkspace wrapStepWorkspace(MemorySegment memory, Mode mode, int maxBatch) {
-        long bytes = stepWorkspaceBytes(mode, maxBatch);
-        checkMemory("memory", memory, bytes, true);
-        return new StepWorkspace(null, memory, this, mode, maxBatch);
+        ExecutionPlan plan = stepPlan(mode, maxBatch);
+        Checks.memory("memory", memory, plan.workspaceBytes(), true);
+        return new StepWorkspace(null, memory, this, plan);
+    }
+
+    /** The backend's plan for a sequence workspace of this capacity: the one place workspaces are laid out. */
+    private ExecutionPlan sequencePlan(Mode mode, int maxSeqLength, int maxBatch) {
+        checkOpen();
+        if (mode == null) throw new IllegalArgumentException("mode: expected INFERENCE or TRAINING but was null");
+        Checks.positive("maxSeqLength", maxSeqLength);
+        Checks.positive("maxBatch", maxBatch);
+        return backend.plan(prepared, new RnnPlan(config, maxSeqLength, maxBatch), mode);
+    }
+
+    private ExecutionPlan stepPlan(Mode mode, int maxBatch) {
+        checkOpen();
+        if (mode == null) throw new IllegalArgumentException("mode: expected INFERENCE or TRAINING but was null");
+        Checks.positive("maxBatch", maxBatch);
+        new RnnPlan(config, 1, maxBatch); // the same size bounds as a sequence of one step
+        return backend.stepPlan(prepared, maxBatch, mode);
     }
 
     // ---------------------------------------------------------------- sequence calls
@@ -157,23 +172,21 @@ public final class Rnn implements AutoCloseable {
         SequenceArgs a = workspace.args.copyFrom(args, workspace.lengthsCopy);
         RnnPlan plan = checkSequence(a, workspace);
         DType dt = config.dtype();
-        Checks.tensor("output", a.output, plan.outputElements(), dt, true);
+        // A sequence-to-one model wants only the final states: output may then be left out.
+        if (a.output != null || a.hN == null) Checks.tensor("output", a.output, plan.outputElements(), dt, true,
+                " (it may be null only when hN is given)");
         Checks.optionalTensor("hN", a.hN, plan.stateElements(), dt, true);
-        if (config.cell().hasCellState()) {
-            Checks.optionalTensor("cN", a.cN, plan.stateElements(), dt, true);
-        } else {
-            Checks.absent("cN", a.cN, config.cell());
-        }
+        if (config.cell().hasCellState()) Checks.optionalTensor("cN", a.cN, plan.stateElements(), dt, true);
         Overlaps o = sequenceInputs(workspace, a, plan);
         o.output("output", a.output, plan.outputElements());
         o.output("hN", a.hN, plan.stateElements());
         o.output("cN", a.cN, plan.stateElements());
-        // The workspace is written too (saved activations, scratch): only the part this call uses counts.
-        o.outputBytes("workspace", workspace.segment, backend.workspaceBytes(plan, workspace.mode));
+        // The workspace is written too (saved activations, scratch).
+        o.outputBytes("workspace", workspace.segment, workspace.plan.workspaceBytes());
         o.check();
         workspace.markEmpty();
-        backend.forward(prepared, plan, a, workspace.segment, workspace.mode);
-        if (workspace.mode == Mode.TRAINING) workspace.markFilled(a);
+        backend.forward(prepared, workspace.plan, a, workspace.segment);
+        if (workspace.mode == Mode.TRAINING) workspace.markFilled(a, weightsGeneration);
     }
 
     /** Backward through time and layers, after a training {@link #forward} with the same args and workspace. */
@@ -188,6 +201,11 @@ public final class Rnn implements AutoCloseable {
             throw new IllegalArgumentException("workspace: expected the saved state of a training forward with T="
                     + a.seqLength + ", N=" + a.batch + (a.lengths != null ? " and the same lengths" : "")
                     + " but it holds " + workspace.describeFill());
+        }
+        if (workspace.filledGeneration != weightsGeneration) {
+            throw new IllegalArgumentException("workspace: expected the saved state of a training forward with the "
+                    + "current weights but weightsChanged() was called after the forward that filled it; run the "
+                    + "forward again");
         }
         DType dt = config.dtype();
         long outE = plan.outputElements();
@@ -212,9 +230,9 @@ public final class Rnn implements AutoCloseable {
         o.output("gradH0", g.gradH0, stE);
         o.output("gradC0", g.gradC0, stE);
         o.weightGrads(g.weightGrads, -1, -1);
-        o.outputBytes("workspace", workspace.segment, backend.workspaceBytes(plan, workspace.mode));
+        o.outputBytes("workspace", workspace.segment, workspace.plan.workspaceBytes());
         o.check();
-        backend.backward(prepared, plan, a, g, workspace.segment);
+        backend.backward(prepared, workspace.plan, a, g, workspace.segment);
     }
 
     // ---------------------------------------------------------------- single steps
@@ -229,23 +247,15 @@ public final class Rnn implements AutoCloseable {
         long stateElems = (long) s.batch * config.hiddenSize();
         DType dt = config.dtype();
         Checks.tensor("hNext", s.hNext, stateElems, dt, true);
-        if (config.cell().hasCellState()) {
-            Checks.optionalTensor("cNext", s.cNext, stateElems, dt, true);
-        } else {
-            Checks.absent("cNext", s.cNext, config.cell());
-        }
+        if (config.cell().hasCellState()) Checks.optionalTensor("cNext", s.cNext, stateElems, dt, true);
         Overlaps o = stepInputs(workspace, layer, direction, s);
         o.output("hNext", s.hNext, stateElems);
         o.output("cNext", s.cNext, stateElems);
-        o.outputBytes("workspace", workspace.segment, backend.stepWorkspaceBytes(config, s.batch, workspace.mode));
+        o.outputBytes("workspace", workspace.segment, workspace.plan.workspaceBytes());
         o.check();
         workspace.filledBatch = -1;
-        backend.stepForward(prepared, layer, direction, s, workspace.segment, workspace.mode);
-        if (workspace.mode == Mode.TRAINING) {
-            workspace.filledLayer = layer;
-            workspace.filledDirection = direction;
-            workspace.filledBatch = s.batch;
-        }
+        backend.stepForward(prepared, workspace.plan, layer, direction, s, workspace.segment);
+        if (workspace.mode == Mode.TRAINING) workspace.markFilled(layer, direction, s.batch, weightsGeneration);
     }
 
     /** Backward of one step, from the workspace its training {@link #stepForward} filled (same inputs). */
@@ -257,6 +267,11 @@ public final class Rnn implements AutoCloseable {
         if (!workspace.filledFor(layer, direction, s.batch)) {
             throw new IllegalArgumentException("workspace: expected the saved state of a training stepForward of layer "
                     + layer + ", direction " + direction + ", N=" + s.batch + " but it holds " + workspace.describeFill());
+        }
+        if (workspace.filledGeneration != weightsGeneration) {
+            throw new IllegalArgumentException("workspace: expected the saved state of a training stepForward with "
+                    + "the current weights but weightsChanged() was called after the stepForward that filled it; run "
+                    + "the stepForward again");
         }
         long stateElems = (long) s.batch * config.hiddenSize();
         long inElems = (long) s.batch * config.layerInputSize(layer);
@@ -279,9 +294,9 @@ public final class Rnn implements AutoCloseable {
         o.output("gradHPrev", g.gradHPrev, stateElems);
         o.output("gradCPrev", g.gradCPrev, stateElems);
         o.weightGrads(g.weightGrads, layer, direction);
-        o.outputBytes("workspace", workspace.segment, backend.stepWorkspaceBytes(config, s.batch, workspace.mode));
+        o.outputBytes("workspace", workspace.segment, workspace.plan.workspaceBytes());
         o.check();
-        backend.stepBackward(prepared, layer, direction, s, g, workspace.segment);
+        backend.stepBackward(prepared, workspace.plan, layer, direction, s, g, workspace.segment);
     }
 
     /**
@@ -306,25 +321,20 @@ public final class Rnn implements AutoCloseable {
     }
 
     private static void checkParameters(String what, RnnParameters p, RnnConfig config) {
-        if (p == null) throw new IllegalArgumentException(what + ": expected RnnParameters but was null");
-        if (!p.config().equals(config)) {
-            throw new IllegalArgumentException(what + ": expected parameters of " + config + " but they were made for "
-                    + p.config());
-        }
-        p.requireComplete(what);
+        checkParameters(what, p, config, false);
     }
 
-    /** Also checks that every buffer is writable when {@code written}: weight gradients are outputs. */
+    /**
+     * Parameters of a config with the same parameter shapes (the layout does not shape them), complete and
+     * usable; every buffer writable when {@code written}: weight gradients are outputs.
+     */
     private static void checkParameters(String what, RnnParameters p, RnnConfig config, boolean written) {
-        checkParameters(what, p, config);
-        if (!written) return;
-        List<ParamId> ids = p.ids();
-        for (int i = 0; i < ids.size(); i++) {
-            if (p.get(ids.get(i)).isReadOnly()) {
-                throw new IllegalArgumentException(what + "." + ids.get(i).name()
-                        + ": expected a writable segment but it is read-only");
-            }
+        if (p == null) throw new IllegalArgumentException(what + ": expected RnnParameters but was null");
+        if (!p.config().hasSameParameters(config)) {
+            throw new IllegalArgumentException(what + ": expected parameters of " + config + " (any layout) but they "
+                    + "were made for " + p.config());
         }
+        p.requireComplete(what, written);
     }
 
     /** Checks the (copied) sequence inputs and the workspace's capacity; returns the call's plan. */
@@ -337,10 +347,10 @@ public final class Rnn implements AutoCloseable {
         }
         // Reuse the workspace's plan while the shape stays the same: a new plan per call would be allocated
         // unless the JIT inlined this method and the backend's methods into the caller (escape analysis).
-        RnnPlan plan = ws.plan;
+        RnnPlan plan = ws.callShape;
         if (plan == null || plan.seqLength() != a.seqLength || plan.batch() != a.batch) {
             plan = new RnnPlan(config, a.seqLength, a.batch);
-            ws.plan = plan;
+            ws.callShape = plan;
         }
         DType dt = config.dtype();
         Checks.tensor("input", a.input, plan.inputElements(), dt, false);
@@ -348,7 +358,9 @@ public final class Rnn implements AutoCloseable {
         if (config.cell().hasCellState()) {
             Checks.optionalTensor("c0", a.c0, plan.stateElements(), dt, false);
         } else {
+            // Forward and backward take the same arguments, so both reject what the cell cannot have.
             Checks.absent("c0", a.c0, config.cell());
+            Checks.absent("cN", a.cN, config.cell());
         }
         if (a.lengths != null) {
             for (int n = 0; n < a.batch; n++) {
@@ -365,27 +377,24 @@ public final class Rnn implements AutoCloseable {
     private void checkWorkspace(RnnWorkspace ws, Mode required) {
         checkOpen();
         if (ws == null) throw new IllegalArgumentException("workspace: expected an RnnWorkspace but was null");
-        checkOwnedMemory(ws.owner, ws.segment, ws.mode, required);
+        checkOwnedMemory(ws.owner, ws.closed, ws.segment, ws.mode, required);
     }
 
     private void checkStepWorkspace(StepWorkspace ws, Mode required) {
         checkOpen();
         if (ws == null) throw new IllegalArgumentException("workspace: expected a StepWorkspace but was null");
-        checkOwnedMemory(ws.owner, ws.segment, ws.mode, required);
+        checkOwnedMemory(ws.owner, ws.closed, ws.segment, ws.mode, required);
     }
 
-    private void checkOwnedMemory(Rnn owner, MemorySegment segment, Mode mode, Mode required) {
+    private void checkOwnedMemory(Rnn owner, boolean closed, MemorySegment segment, Mode mode, Mode required) {
         if (owner != this) {
             throw new IllegalArgumentException("workspace: expected a workspace made by this Rnn (" + config + ", "
                     + backend.name() + ") but it was made by another");
         }
-        if (!segment.scope().isAlive()) {
+        if (closed || !segment.scope().isAlive()) {
             throw new IllegalArgumentException("workspace: expected an open workspace but it is closed");
         }
-        if (!segment.isAccessibleBy(Thread.currentThread())) {
-            throw new IllegalArgumentException("workspace: expected memory accessible by the calling thread but it is "
-                    + "confined to another thread");
-        }
+        SegmentRules.accessible(null, "workspace", segment);
         if (required != null && mode != required) {
             throw new IllegalArgumentException("workspace: expected a " + required + " workspace but was " + mode);
         }
@@ -419,6 +428,7 @@ public final class Rnn implements AutoCloseable {
             Checks.optionalTensor("cPrev", s.cPrev, stateElems, dt, false);
         } else {
             Checks.absent("cPrev", s.cPrev, config.cell());
+            Checks.absent("cNext", s.cNext, config.cell());
         }
         checkWeightsLive();
         return s;
@@ -437,30 +447,6 @@ public final class Rnn implements AutoCloseable {
     /** The weights are the caller's memory: an arena closed after {@link #create} must not reach a backend. */
     private void checkWeightsLive() {
         checkOpen();
-        List<ParamId> ids = weights.ids();
-        for (int i = 0; i < ids.size(); i++) {
-            MemorySegment s = weights.get(ids.get(i));
-            if (!s.scope().isAlive()) {
-                throw new IllegalArgumentException("weights." + ids.get(i).name()
-                        + ": expected a live segment but its arena is closed");
-            }
-            if (!s.isAccessibleBy(Thread.currentThread())) {
-                throw new IllegalArgumentException("weights." + ids.get(i).name()
-                        + ": expected a segment accessible by the calling thread but it is confined to another thread");
-            }
-        }
-    }
-
-    private static void checkMemory(String name, MemorySegment seg, long bytes, boolean written) {
-        if (seg == null) throw new IllegalArgumentException(name + ": expected a segment of " + bytes + " bytes but was null");
-        if (!seg.scope().isAlive()) throw new IllegalArgumentException(name + ": expected a live segment but its arena is closed");
-        if (!seg.isAccessibleBy(Thread.currentThread())) {
-            throw new IllegalArgumentException(name + ": expected a segment accessible by the calling thread but it is "
-                    + "confined to another thread");
-        }
-        if (written && seg.isReadOnly()) throw new IllegalArgumentException(name + ": expected a writable segment but it is read-only");
-        if (seg.byteSize() < bytes) {
-            throw new IllegalArgumentException(name + ": expected at least " + bytes + " bytes but was " + seg.byteSize());
-        }
+        weights.requireLive("weights");
     }
 }

@@ -11,6 +11,12 @@ import java.util.Objects;
  * {@link #builder}, so that new settings can be added without breaking callers.
  */
 public final class RnnConfig {
+    /**
+     * Most stacked layers a config takes: far beyond any trained RNN, and small enough that every count derived
+     * from it (parameters, state rows, per-step work) stays far from overflow.
+     */
+    public static final int MAX_LAYERS = 4096;
+
     private final Cell cell;
     private final int inputSize;
     private final int hiddenSize;
@@ -26,7 +32,9 @@ public final class RnnConfig {
         if (layout == null) throw new IllegalArgumentException("layout: expected TIME_MAJOR or BATCH_FIRST but was null");
         if (inputSize < 1) throw new IllegalArgumentException("inputSize: expected >= 1 but was " + inputSize);
         if (hiddenSize < 1) throw new IllegalArgumentException("hiddenSize: expected >= 1 but was " + hiddenSize);
-        if (layers < 1) throw new IllegalArgumentException("layers: expected >= 1 but was " + layers);
+        if (layers < 1 || layers > MAX_LAYERS) {
+            throw new IllegalArgumentException("layers: expected a value in 1.." + MAX_LAYERS + " but was " + layers);
+        }
         // Keep every element count of one layer within int range so kernels can index with ints.
         long widest = (long) cell.gates() * hiddenSize * Math.max(inputSize, (bidirectional ? 2L : 1L) * hiddenSize);
         if (widest > Integer.MAX_VALUE) {
@@ -92,6 +100,16 @@ public final class RnnConfig {
         return o instanceof RnnConfig c && c.cell.equals(cell) && c.inputSize == inputSize
                 && c.hiddenSize == hiddenSize && c.layers == layers && c.bidirectional == bidirectional
                 && c.dtype == dtype && c.layout == layout;
+    }
+
+    /**
+     * Whether {@code other} has the same parameters as this config: cell, I, H, layers, directions and dtype
+     * equal (the layout shapes only the sequence tensors), so one {@link RnnParameters} serves both.
+     */
+    public boolean hasSameParameters(RnnConfig other) {
+        return other != null && other.cell.equals(cell) && other.inputSize == inputSize
+                && other.hiddenSize == hiddenSize && other.layers == layers && other.bidirectional == bidirectional
+                && other.dtype == dtype;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.rnn4j;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import org.rnn4j.spi.SegmentRules;
 
 /**
  * The parameters of a network (or their gradients), one segment per PyTorch {@code state_dict} entry, each
@@ -16,6 +17,7 @@ public final class RnnParameters {
     private final RnnConfig config;
     private final List<ParamId> ids;
     private final MemorySegment[] segments;
+    // Parameters per layer direction: the 4 ParamKinds every cell has, plus weight_peephole for peephole LSTMs.
     private final int kindsPerDirection;
     // Element count of each parameter, by index: computed once, so that per-call validation allocates nothing
     // (RnnConfig.parameterSize builds the parameter's shape array on every call).
@@ -28,7 +30,7 @@ public final class RnnParameters {
         this.config = config;
         this.ids = config.parameterIds();
         this.segments = new MemorySegment[ids.size()];
-        this.kindsPerDirection = ids.size() / config.stateRows();
+        this.kindsPerDirection = config.cell().hasPeepholes() ? 5 : 4;
         this.elements = new long[ids.size()];
         for (ParamId id : ids) elements[index(id)] = config.parameterSize(id);
     }
@@ -97,14 +99,27 @@ public final class RnnParameters {
         return id == null ? null : get(id);
     }
 
-    /** The segment of parameter {@code kind} of layer {@code layer}, direction {@code direction}. */
+    /**
+     * The segment of parameter {@code kind} of layer {@code layer}, direction {@code direction} (0 forward, 1
+     * reverse), or null if not set; throws when the config has no such parameter.
+     */
     public MemorySegment get(ParamKind kind, int layer, int direction) {
-        return get(new ParamId(kind, layer, direction == 1));
+        if (kind == null) throw new IllegalArgumentException("kind: expected a ParamKind but was null");
+        Checks.inRange("layer", layer, 0, config.layers() - 1);
+        Checks.inRange("direction", direction, 0, config.directions() - 1);
+        ParamId id = new ParamId(kind, layer, direction == 1);
+        if (!contains(id)) throw new IllegalArgumentException("kind: expected one of " + kinds() + " but was " + kind);
+        return get(id);
+    }
+
+    private String kinds() {
+        return config.cell().hasPeepholes() ? java.util.Arrays.toString(ParamKind.values())
+                : java.util.Arrays.toString(java.util.Arrays.copyOf(ParamKind.values(), 4));
     }
 
     public boolean contains(ParamId id) {
         if (id == null || id.layer() >= config.layers() || id.direction() >= config.directions()) return false;
-        return id.kind() != ParamKind.WEIGHT_PEEPHOLE || kindsPerDirection == 5;
+        return id.kind() != ParamKind.WEIGHT_PEEPHOLE || config.cell().hasPeepholes();
     }
 
     /** A frozen copy of this set (same segments): what an {@link Rnn} binds, so later {@link #set} calls on the
@@ -138,19 +153,35 @@ public final class RnnParameters {
         return id.kind() == ParamKind.WEIGHT_PEEPHOLE ? 3 : config.gates();
     }
 
-    /** Throws naming the first parameter that is not set (argument name {@code what}). */
-    public void requireComplete(String what) {
+    /**
+     * Throws naming the first parameter that is not set or not usable (argument name {@code what}); with
+     * {@code written}, also one that is read-only. Allocation-free while every parameter is fine.
+     */
+    public void requireComplete(String what, boolean written) {
         for (int i = 0; i < ids.size(); i++) {
             ParamId id = ids.get(i);
             MemorySegment s = segments[index(id)];
             long elements = this.elements[index(id)];
             if (s == null) {
-                throw new IllegalArgumentException(what + "." + id.name() + ": expected a segment of "
-                        + elements + " " + config.dtype().numpyName() + " elements but was not set");
+                throw SegmentRules.fail(what, id, "expected a segment of " + elements + " "
+                        + config.dtype().numpyName() + " elements but was not set");
             }
-            if (!Checks.isValidTensor(s, elements, config.dtype(), false)) {
-                Checks.tensor(what + "." + id.name(), s, elements, config.dtype(), false); // throws with the reason
-            }
+            Checks.tensor(what, id, s, elements, config.dtype(), written, "");
+        }
+    }
+
+    /** {@link #requireComplete(String, boolean)} for parameters that are only read. */
+    public void requireComplete(String what) {
+        requireComplete(what, false);
+    }
+
+    /** Every set segment is alive and accessible by the calling thread (argument name {@code what}). */
+    void requireLive(String what) {
+        for (int i = 0; i < ids.size(); i++) {
+            MemorySegment s = segments[i];
+            if (s == null) continue;
+            SegmentRules.alive(what, ids.get(i), s);
+            SegmentRules.accessible(what, ids.get(i), s);
         }
     }
 

@@ -2,6 +2,7 @@ package org.rnn4j;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.rnn4j.spi.ExecutionPlan;
 
 /**
  * Scratch and saved-activation memory of sequence calls, sized by {@link Rnn#workspaceBytes} for a largest
@@ -16,8 +17,12 @@ public final class RnnWorkspace implements AutoCloseable {
     final Mode mode;
     final int maxSeqLength;
     final int maxBatch;
+    // The backend's plan for this workspace's capacity: its layout and kernel choices, built once, here.
+    final ExecutionPlan plan;
+    boolean closed;
 
     // What the last training forward was run with; backward checks it matches.
+    long filledGeneration = -1;
     int filledSeqLength = -1;
     int filledBatch = -1;
     final int[] filledLengths;
@@ -28,17 +33,18 @@ public final class RnnWorkspace implements AutoCloseable {
     final GradientArgs grads = new GradientArgs();
     final int[] lengthsCopy;
     boolean filledWithLengths;
-    // The plan of the last call, reused while T and N stay the same: a plan handed to a backend escapes, so
-    // without this every call would allocate one (see Rnn#checkSequence).
-    RnnPlan plan;
+    // The shape of the last call (sizes for validation), reused while T and N stay the same, so that steady
+    // state allocates nothing (see Rnn#checkSequence).
+    RnnPlan callShape;
 
-    RnnWorkspace(Arena arena, MemorySegment segment, Rnn owner, Mode mode, int maxSeqLength, int maxBatch) {
+    RnnWorkspace(Arena arena, MemorySegment segment, Rnn owner, ExecutionPlan plan) {
         this.arena = arena;
         this.segment = segment;
         this.owner = owner;
-        this.mode = mode;
-        this.maxSeqLength = maxSeqLength;
-        this.maxBatch = maxBatch;
+        this.plan = plan;
+        this.mode = plan.mode();
+        this.maxSeqLength = plan.capacity().seqLength();
+        this.maxBatch = plan.capacity().batch();
         this.filledLengths = new int[maxBatch];
         this.overlaps = new Overlaps(owner.config());
         this.lengthsCopy = new int[maxBatch];
@@ -60,7 +66,8 @@ public final class RnnWorkspace implements AutoCloseable {
         return maxBatch;
     }
 
-    void markFilled(SequenceArgs a) {
+    void markFilled(SequenceArgs a, long weightsGeneration) {
+        filledGeneration = weightsGeneration;
         filledSeqLength = a.seqLength;
         filledBatch = a.batch;
         filledWithLengths = a.lengths != null;
@@ -88,11 +95,13 @@ public final class RnnWorkspace implements AutoCloseable {
     }
 
     /**
-     * Frees the memory when the workspace allocated it; a wrapped caller segment is left alone. Must not
-     * overlap a call that uses this workspace.
+     * Frees the memory when the workspace allocated it; a wrapped caller segment is left alone. Later calls
+     * with it are rejected. Idempotent, like {@link Rnn#close()}; must not overlap a call that uses it.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         if (arena != null) arena.close();
     }
 }

@@ -2,6 +2,7 @@ package org.rnn4j;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.rnn4j.spi.ExecutionPlan;
 
 /**
  * Memory of single-step calls: a backend's scratch and, in TRAINING mode, what {@link Rnn#stepBackward}
@@ -15,8 +16,12 @@ public final class StepWorkspace implements AutoCloseable {
     final Rnn owner;
     final Mode mode;
     final int maxBatch;
+    // The backend's plan for this workspace's capacity, built once, here.
+    final ExecutionPlan plan;
+    boolean closed;
 
     // Which forward filled it; stepBackward checks that it matches.
+    long filledGeneration = -1;
     int filledLayer = -1;
     int filledDirection = -1;
     int filledBatch = -1;
@@ -26,12 +31,13 @@ public final class StepWorkspace implements AutoCloseable {
     final StepArgs args = new StepArgs();
     final StepGradients grads = new StepGradients();
 
-    StepWorkspace(Arena arena, MemorySegment segment, Rnn owner, Mode mode, int maxBatch) {
+    StepWorkspace(Arena arena, MemorySegment segment, Rnn owner, ExecutionPlan plan) {
         this.arena = arena;
         this.segment = segment;
         this.owner = owner;
-        this.mode = mode;
-        this.maxBatch = maxBatch;
+        this.plan = plan;
+        this.mode = plan.mode();
+        this.maxBatch = plan.capacity().batch();
         this.overlaps = new Overlaps(owner.config());
     }
 
@@ -47,6 +53,13 @@ public final class StepWorkspace implements AutoCloseable {
         return segment.byteSize();
     }
 
+    void markFilled(int layer, int direction, int batch, long weightsGeneration) {
+        filledLayer = layer;
+        filledDirection = direction;
+        filledBatch = batch;
+        filledGeneration = weightsGeneration;
+    }
+
     boolean filledFor(int layer, int direction, int batch) {
         return filledLayer == layer && filledDirection == direction && filledBatch == batch;
     }
@@ -56,9 +69,14 @@ public final class StepWorkspace implements AutoCloseable {
                 : "the step of layer " + filledLayer + ", direction " + filledDirection + ", N=" + filledBatch;
     }
 
-    /** Frees the memory when the workspace allocated it; must not overlap a call that uses it. */
+    /**
+     * Frees the memory when the workspace allocated it; later calls with it are rejected. Idempotent; must not
+     * overlap a call that uses it.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         if (arena != null) arena.close();
     }
 }

@@ -11,6 +11,7 @@ import org.rnn4j.RnnPlan;
 import org.rnn4j.SequenceArgs;
 import org.rnn4j.StepArgs;
 import org.rnn4j.StepGradients;
+import org.rnn4j.spi.ExecutionPlan;
 import org.rnn4j.spi.PreparedWeights;
 import org.rnn4j.spi.RnnBackend;
 
@@ -32,30 +33,22 @@ public final class ReferenceBackend implements RnnBackend {
     }
 
     @Override
-    public long workspaceBytes(RnnPlan plan, Mode mode) {
-        if (mode == Mode.INFERENCE) return 0;
-        RnnConfig c = plan.config();
-        return (long) c.stateRows() * plan.seqLength() * plan.batch()
-                * StepRecord.doubles(c.hiddenSize(), c.gates()) * Double.BYTES;
+    public ExecutionPlan plan(PreparedWeights weights, RnnPlan capacity, Mode mode) {
+        return ReferencePlan.of(capacity, mode);
     }
 
     @Override
-    public long stepWorkspaceBytes(RnnConfig config, int batch, Mode mode) {
-        return mode == Mode.INFERENCE ? 0 : batch * StepRecord.doubles(config.hiddenSize(), config.gates()) * Double.BYTES;
-    }
-
-    /** Double index of the record of (layer, dir, t, n) in a training workspace. */
-    private static long recordAt(RnnPlan p, int layer, int dir, int t, int n) {
-        RnnConfig c = p.config();
-        long idx = (((long) (layer * c.directions() + dir) * p.seqLength() + t) * p.batch() + n);
-        return idx * StepRecord.doubles(c.hiddenSize(), c.gates());
+    public ExecutionPlan stepPlan(PreparedWeights weights, int maxBatch, Mode mode) {
+        return ReferencePlan.of(new RnnPlan(weights.config(), 1, maxBatch), mode);
     }
 
     @Override
-    public void forward(PreparedWeights prepared, RnnPlan plan, SequenceArgs a, MemorySegment ws, Mode mode) {
+    public void forward(PreparedWeights prepared, ExecutionPlan ep, SequenceArgs a, MemorySegment ws) {
         ReferenceWeights w = (ReferenceWeights) prepared;
-        RnnConfig c = plan.config();
-        int T = plan.seqLength(), N = plan.batch(), H = c.hiddenSize(), D = c.directions();
+        ReferencePlan plan = (ReferencePlan) ep;
+        Mode mode = plan.mode();
+        RnnConfig c = w.config();
+        int T = a.seqLength(), N = a.batch(), H = c.hiddenSize(), D = c.directions();
         double[][][] layerIn = readSequence(a.input(), c.dtype(), c.layout(), T, N, c.inputSize());
         for (int l = 0; l < c.layers(); l++) {
             double[][][] out = new double[T][N][D * H];
@@ -70,7 +63,7 @@ public final class ReferenceBackend implements RnnBackend {
                     for (int s = 0; s < len; s++) {
                         int t = d == 0 ? s : len - 1 - s;
                         CellMath.forward(lw, layerIn[t][n], rec);
-                        if (mode == Mode.TRAINING) rec.save(ws, recordAt(plan, l, d, t, n));
+                        if (mode == Mode.TRAINING) rec.save(ws, plan.recordAt(l, d, t, n));
                         System.arraycopy(rec.h, 0, out[t][n], d * H, H);
                         System.arraycopy(rec.h, 0, rec.hPrev, 0, H);
                         System.arraycopy(rec.c, 0, rec.cPrev, 0, H);
@@ -85,11 +78,13 @@ public final class ReferenceBackend implements RnnBackend {
     }
 
     @Override
-    public void backward(PreparedWeights prepared, RnnPlan plan, SequenceArgs a, GradientArgs g, MemorySegment ws) {
+    public void backward(PreparedWeights prepared, ExecutionPlan ep, SequenceArgs a, GradientArgs g,
+                         MemorySegment ws) {
         ReferenceWeights w = (ReferenceWeights) prepared;
-        RnnConfig c = plan.config();
+        ReferencePlan plan = (ReferencePlan) ep;
+        RnnConfig c = w.config();
         DType dt = c.dtype();
-        int T = plan.seqLength(), N = plan.batch(), H = c.hiddenSize(), D = c.directions();
+        int T = a.seqLength(), N = a.batch(), H = c.hiddenSize(), D = c.directions();
         double[][][] dOut = readSequence(g.gradOutput(), dt, c.layout(), T, N, c.outputSize());
         for (int n = 0; n < N; n++) {
             // The output past a sample's length is the constant 0: no gradient flows back from it.
@@ -111,7 +106,7 @@ public final class ReferenceBackend implements RnnBackend {
                     readState(g.gradCN(), dt, row, n, N, dc);
                     for (int s = len - 1; s >= 0; s--) {
                         int t = d == 0 ? s : len - 1 - s;
-                        rec.load(ws, recordAt(plan, l, d, t, n));
+                        rec.load(ws, plan.recordAt(l, d, t, n));
                         for (int j = 0; j < H; j++) dh[j] += dOut[t][n][d * H + j];
                         CellMath.backward(lw, in[t][n], rec, dh, dc, dIn[t][n], dhPrev, dcPrev, gr);
                         System.arraycopy(dhPrev, 0, dh, 0, H);
@@ -128,14 +123,15 @@ public final class ReferenceBackend implements RnnBackend {
     }
 
     /** Rebuilds layer {@code layer}'s output sequence from the saved records (0 past each sample's length). */
-    private static double[][][] layerOutput(RnnPlan plan, MemorySegment ws, int layer, SequenceArgs a, StepRecord rec) {
-        RnnConfig c = plan.config();
+    private static double[][][] layerOutput(ReferencePlan plan, MemorySegment ws, int layer, SequenceArgs a,
+                                            StepRecord rec) {
+        RnnConfig c = plan.capacity().config();
         int H = c.hiddenSize();
-        double[][][] out = new double[plan.seqLength()][plan.batch()][c.outputSize()];
+        double[][][] out = new double[a.seqLength()][a.batch()][c.outputSize()];
         for (int d = 0; d < c.directions(); d++) {
-            for (int n = 0; n < plan.batch(); n++) {
+            for (int n = 0; n < a.batch(); n++) {
                 for (int t = 0; t < a.length(n); t++) {
-                    rec.load(ws, recordAt(plan, layer, d, t, n));
+                    rec.load(ws, plan.recordAt(layer, d, t, n));
                     System.arraycopy(rec.h, 0, out[t][n], d * H, H);
                 }
             }
@@ -146,7 +142,9 @@ public final class ReferenceBackend implements RnnBackend {
     // ---------------------------------------------------------------- single steps
 
     @Override
-    public void stepForward(PreparedWeights prepared, int layer, int dir, StepArgs s, MemorySegment ws, Mode mode) {
+    public void stepForward(PreparedWeights prepared, ExecutionPlan plan, int layer, int dir, StepArgs s,
+                            MemorySegment ws) {
+        Mode mode = plan.mode();
         ReferenceWeights w = (ReferenceWeights) prepared;
         RnnConfig c = w.config();
         LayerWeights lw = w.get(layer, dir);
@@ -167,8 +165,8 @@ public final class ReferenceBackend implements RnnBackend {
     }
 
     @Override
-    public void stepBackward(PreparedWeights prepared, int layer, int dir, StepArgs s, StepGradients g,
-                             MemorySegment ws) {
+    public void stepBackward(PreparedWeights prepared, ExecutionPlan plan, int layer, int dir, StepArgs s,
+                             StepGradients g, MemorySegment ws) {
         ReferenceWeights w = (ReferenceWeights) prepared;
         RnnConfig c = w.config();
         LayerWeights lw = w.get(layer, dir);

@@ -7,6 +7,7 @@ import org.rnn4j.RnnConfig;
  * every thread that calls the network; rebuilt by {@link #refresh()} when the caller changed the weights.
  */
 public interface PreparedWeights extends AutoCloseable {
+    /** The configuration of the network these weights serve (the one given to {@link RnnBackend#prepare}). */
     RnnConfig config();
 
     /** Re-reads the caller's weight segments (after an optimizer step, say). */

@@ -46,6 +46,7 @@ import org.rnn4j.SequenceArgs;
 import org.rnn4j.npy.NpyArray;
 import org.rnn4j.npy.Npz;
 import org.rnn4j.reference.ReferenceBackend;
+import org.rnn4j.spi.ExecutionPlan;
 import org.rnn4j.spi.RnnBackend;
 
 /**
@@ -167,8 +168,8 @@ class ConformanceTest {
         RnnBackend ref = new ReferenceBackend();
         return (RnnBackend) Proxy.newProxyInstance(RnnBackend.class.getClassLoader(), new Class<?>[] {RnnBackend.class},
                 (proxy, method, a) -> {
-                    boolean inference = method.getName().equals("forward") && a != null && a.length == 5
-                            && a[4] == Mode.INFERENCE;
+                    boolean inference = method.getName().equals("forward") && a != null && a.length == 4
+                            && ((ExecutionPlan) a[1]).mode() == Mode.INFERENCE;
                     if (inference && after == null) {
                         SequenceArgs in = (SequenceArgs) a[2];
                         a = a.clone();
@@ -182,8 +183,8 @@ class ConformanceTest {
                         throw e.getCause();
                     }
                     if (inference && after != null) {
-                        RnnPlan plan = (RnnPlan) a[1];
-                        after.accept((SequenceArgs) a[2], plan.config().dtype());
+                        ExecutionPlan plan = (ExecutionPlan) a[1];
+                        after.accept((SequenceArgs) a[2], plan.capacity().config().dtype());
                     }
                     return result;
                 });

@@ -13,6 +13,7 @@ import org.rnn4j.SequenceArgs;
 import org.rnn4j.StepArgs;
 import org.rnn4j.StepGradients;
 import org.rnn4j.reference.ReferenceBackend;
+import org.rnn4j.spi.ExecutionPlan;
 import org.rnn4j.spi.PreparedWeights;
 import org.rnn4j.spi.RnnBackend;
 
@@ -115,51 +116,68 @@ public class RecordingBackend implements RnnBackend {
         return new Prepared(config, compute ? delegate.prepare(config, weights) : null);
     }
 
+    /** A plan of the delegate (or, when not computing, one of no bytes) for {@code capacity}. */
+    private record Plan(RnnPlan capacity, Mode mode, long workspaceBytes, ExecutionPlan inner)
+            implements ExecutionPlan {}
+
     @Override
-    public long workspaceBytes(RnnPlan plan, Mode mode) {
+    public ExecutionPlan plan(PreparedWeights w, RnnPlan capacity, Mode mode) {
         workspaceBytesCalls.incrementAndGet();
-        long tn = (long) plan.seqLength() * plan.batch();
+        long tn = (long) capacity.seqLength() * capacity.batch();
         if (tn > largestPlan) largestPlan = tn;
-        return delegate.workspaceBytes(plan, mode);
+        ExecutionPlan p = delegate.plan(compute ? inner(w) : delegatePrepared(w), capacity, mode);
+        return new Plan(capacity, mode, p.workspaceBytes(), p);
     }
 
     @Override
-    public long stepWorkspaceBytes(RnnConfig config, int batch, Mode mode) {
+    public ExecutionPlan stepPlan(PreparedWeights w, int maxBatch, Mode mode) {
         stepWorkspaceBytesCalls.incrementAndGet();
-        return delegate.stepWorkspaceBytes(config, batch, mode);
+        ExecutionPlan p = delegate.stepPlan(compute ? inner(w) : delegatePrepared(w), maxBatch, mode);
+        return new Plan(p.capacity(), mode, p.workspaceBytes(), p);
+    }
+
+    /** Without computing there are no delegate weights; the delegate's plans need only the config. */
+    private PreparedWeights delegatePrepared(PreparedWeights w) {
+        return w;
+    }
+
+    private static ExecutionPlan inner(ExecutionPlan p) {
+        return ((Plan) p).inner;
     }
 
     @Override
-    public void forward(PreparedWeights w, RnnPlan plan, SequenceArgs args, MemorySegment ws, Mode mode) {
+    public void forward(PreparedWeights w, ExecutionPlan plan, SequenceArgs args, MemorySegment ws) {
         forwards.incrementAndGet();
         Consumer<SequenceArgs> hook = onForward;
         if (hook != null) hook.accept(args);
-        if (compute) delegate.forward(inner(w), plan, args, ws, mode);
+        if (compute) delegate.forward(inner(w), inner(plan), args, ws);
     }
 
     @Override
-    public void backward(PreparedWeights w, RnnPlan plan, SequenceArgs args, GradientArgs grads, MemorySegment ws) {
+    public void backward(PreparedWeights w, ExecutionPlan plan, SequenceArgs args, GradientArgs grads,
+                         MemorySegment ws) {
         backwards.incrementAndGet();
         BiConsumer<SequenceArgs, GradientArgs> hook = onBackward;
         if (hook != null) hook.accept(args, grads);
-        if (compute) delegate.backward(inner(w), plan, args, grads, ws);
+        if (compute) delegate.backward(inner(w), inner(plan), args, grads, ws);
     }
 
     @Override
-    public void stepForward(PreparedWeights w, int layer, int direction, StepArgs step, MemorySegment ws, Mode mode) {
+    public void stepForward(PreparedWeights w, ExecutionPlan plan, int layer, int direction, StepArgs step,
+                            MemorySegment ws) {
         stepForwards.incrementAndGet();
         Consumer<StepArgs> hook = onStepForward;
         if (hook != null) hook.accept(step);
-        if (compute) delegate.stepForward(inner(w), layer, direction, step, ws, mode);
+        if (compute) delegate.stepForward(inner(w), inner(plan), layer, direction, step, ws);
     }
 
     @Override
-    public void stepBackward(PreparedWeights w, int layer, int direction, StepArgs step, StepGradients grads,
-                             MemorySegment ws) {
+    public void stepBackward(PreparedWeights w, ExecutionPlan plan, int layer, int direction, StepArgs step,
+                             StepGradients grads, MemorySegment ws) {
         stepBackwards.incrementAndGet();
         BiConsumer<StepArgs, StepGradients> hook = onStepBackward;
         if (hook != null) hook.accept(step, grads);
-        if (compute) delegate.stepBackward(inner(w), layer, direction, step, grads, ws);
+        if (compute) delegate.stepBackward(inner(w), inner(plan), layer, direction, step, grads, ws);
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.rnn4j.SequenceArgs;
 import org.rnn4j.StepArgs;
 import org.rnn4j.StepGradients;
 import org.rnn4j.reference.ReferenceBackend;
+import org.rnn4j.spi.ExecutionPlan;
 import org.rnn4j.spi.PreparedWeights;
 import org.rnn4j.spi.RnnBackend;
 
@@ -98,9 +99,10 @@ class BrokenBackendTest {
     private static RnnBackend afterBackward(BiConsumer<RnnPlan, GradientArgs> after) {
         return new DelegatingBackend(new ReferenceBackend()) {
             @Override
-            public void backward(PreparedWeights w, RnnPlan p, SequenceArgs a, GradientArgs g, MemorySegment ws) {
+            public void backward(PreparedWeights w, ExecutionPlan p, SequenceArgs a, GradientArgs g,
+                                 MemorySegment ws) {
                 super.backward(w, p, a, g, ws);
-                after.accept(p, g);
+                after.accept(new RnnPlan(w.config(), a.seqLength(), a.batch()), g);
             }
         };
     }
@@ -109,7 +111,8 @@ class BrokenBackendTest {
     private static RnnBackend backwardAccumulating(boolean accumulate) {
         return new DelegatingBackend(new ReferenceBackend()) {
             @Override
-            public void backward(PreparedWeights w, RnnPlan p, SequenceArgs a, GradientArgs g, MemorySegment ws) {
+            public void backward(PreparedWeights w, ExecutionPlan p, SequenceArgs a, GradientArgs g,
+                                 MemorySegment ws) {
                 super.backward(w, p, a, copy(g).accumulate(accumulate), ws);
             }
         };
@@ -119,9 +122,9 @@ class BrokenBackendTest {
     private static RnnBackend afterStepBackward(Consumer<StepGradients> after) {
         return new DelegatingBackend(new ReferenceBackend()) {
             @Override
-            public void stepBackward(PreparedWeights w, int layer, int dir, StepArgs s, StepGradients g,
-                                     MemorySegment ws) {
-                super.stepBackward(w, layer, dir, s, g, ws);
+            public void stepBackward(PreparedWeights w, ExecutionPlan p, int layer, int dir, StepArgs s,
+                                     StepGradients g, MemorySegment ws) {
+                super.stepBackward(w, p, layer, dir, s, g, ws);
                 after.accept(g);
             }
         };

@@ -9,6 +9,7 @@ import org.rnn4j.RnnPlan;
 import org.rnn4j.SequenceArgs;
 import org.rnn4j.StepArgs;
 import org.rnn4j.StepGradients;
+import org.rnn4j.spi.ExecutionPlan;
 import org.rnn4j.spi.PreparedWeights;
 import org.rnn4j.spi.RnnBackend;
 
@@ -31,35 +32,36 @@ class DelegatingBackend implements RnnBackend {
     }
 
     @Override
-    public long workspaceBytes(RnnPlan plan, Mode mode) {
-        return delegate.workspaceBytes(plan, mode);
+    public ExecutionPlan plan(PreparedWeights w, RnnPlan capacity, Mode mode) {
+        return delegate.plan(w, capacity, mode);
     }
 
     @Override
-    public long stepWorkspaceBytes(RnnConfig config, int batch, Mode mode) {
-        return delegate.stepWorkspaceBytes(config, batch, mode);
+    public ExecutionPlan stepPlan(PreparedWeights w, int maxBatch, Mode mode) {
+        return delegate.stepPlan(w, maxBatch, mode);
     }
 
     @Override
-    public void forward(PreparedWeights w, RnnPlan plan, SequenceArgs args, MemorySegment ws, Mode mode) {
-        delegate.forward(w, plan, args, ws, mode);
+    public void forward(PreparedWeights w, ExecutionPlan plan, SequenceArgs args, MemorySegment ws) {
+        delegate.forward(w, plan, args, ws);
     }
 
     @Override
-    public void backward(PreparedWeights w, RnnPlan plan, SequenceArgs args, GradientArgs grads, MemorySegment ws) {
+    public void backward(PreparedWeights w, ExecutionPlan plan, SequenceArgs args, GradientArgs grads,
+                         MemorySegment ws) {
         delegate.backward(w, plan, args, grads, ws);
     }
 
     @Override
-    public void stepForward(PreparedWeights w, int layer, int direction, StepArgs step, MemorySegment ws,
-                            Mode mode) {
-        delegate.stepForward(w, layer, direction, step, ws, mode);
+    public void stepForward(PreparedWeights w, ExecutionPlan plan, int layer, int direction, StepArgs step,
+                            MemorySegment ws) {
+        delegate.stepForward(w, plan, layer, direction, step, ws);
     }
 
     @Override
-    public void stepBackward(PreparedWeights w, int layer, int direction, StepArgs step, StepGradients grads,
-                             MemorySegment ws) {
-        delegate.stepBackward(w, layer, direction, step, grads, ws);
+    public void stepBackward(PreparedWeights w, ExecutionPlan plan, int layer, int direction, StepArgs step,
+                             StepGradients grads, MemorySegment ws) {
+        delegate.stepBackward(w, plan, layer, direction, step, grads, ws);
     }
 
     @Override

@@ -530,9 +530,9 @@ class CallValidationTest {
                 RnnWorkspace ws = other.run(() -> h.rnn.wrapWorkspace(mem, Mode.TRAINING, h.T, h.N));
                 byte[] before = other.read(mem);
                 h.expectIae(() -> h.forwardOn(ws), "workspace",
-                        "expected memory accessible by the calling thread", CONFINED);
+                        "expected a segment accessible by the calling thread", CONFINED);
                 h.expectIae(() -> h.backwardOn(ws), "workspace",
-                        "expected memory accessible by the calling thread", CONFINED);
+                        "expected a segment accessible by the calling thread", CONFINED);
                 assertArrayEquals(before, other.read(mem));
             }
         });
@@ -543,9 +543,9 @@ class CallValidationTest {
                 StepWorkspace ws = other.run(() -> h.rnn.wrapStepWorkspace(mem, Mode.TRAINING, h.N));
                 byte[] before = other.read(mem);
                 h.expectIae(() -> h.stepForwardOn(ws), "workspace",
-                        "expected memory accessible by the calling thread", CONFINED);
+                        "expected a segment accessible by the calling thread", CONFINED);
                 h.expectIae(() -> h.stepBackwardOn(ws),
-                        "workspace", "expected memory accessible by the calling thread", CONFINED);
+                        "workspace", "expected a segment accessible by the calling thread", CONFINED);
                 assertArrayEquals(before, other.read(mem));
             }
         });

@@ -70,8 +70,12 @@ class SetupValidationTest {
         iae(() -> RnnConfig.builder(Cell.lstm(), 0, 4).build(), "inputSize", ">= 1", "but was 0");
         iae(() -> RnnConfig.builder(Cell.lstm(), -5, 4).build(), "inputSize", ">= 1", "but was -5");
         iae(() -> RnnConfig.builder(Cell.lstm(), 3, 0).build(), "hiddenSize", ">= 1", "but was 0");
-        iae(() -> RnnConfig.builder(Cell.lstm(), 3, 4).layers(0).build(), "layers", ">= 1", "but was 0");
-        iae(() -> RnnConfig.builder(Cell.lstm(), 3, 4).layers(-1).build(), "layers", ">= 1", "but was -1");
+        iae(() -> RnnConfig.builder(Cell.lstm(), 3, 4).layers(0).build(), "layers", "in 1..4096", "but was 0");
+        iae(() -> RnnConfig.builder(Cell.lstm(), 3, 4).layers(-1).build(), "layers", "in 1..4096", "but was -1");
+        // Bounded above too, so that no count derived from it (parameters, state rows) can overflow.
+        iae(() -> RnnConfig.builder(Cell.lstm(), 3, 4).layers(4097).build(), "layers", "in 1..4096", "but was 4097");
+        iae(() -> RnnConfig.builder(Cell.lstm(), 3, 4).layers(Integer.MAX_VALUE).bidirectional(true).build(),
+                "layers", "in 1..4096");
         iae(() -> RnnConfig.builder(Cell.lstm(), 3, 1 << 16).bidirectional(true).build(), "hiddenSize/inputSize",
                 "<= " + Integer.MAX_VALUE, "but was " + 4L * 65536 * 2 * 65536);
         iae(() -> RnnConfig.builder(Cell.lstm(), 1 << 30, 4).build(), "hiddenSize/inputSize", "but was "
@@ -178,7 +182,21 @@ class SetupValidationTest {
         }
     }
 
-    /** Weights made for a configuration that differs in any single detail are rejected. */
+    /** Weights made for a configuration that differs only in layout serve it: the layout shapes no parameter. */
+    @Test
+    void weightsServeAnyLayout() {
+        try (Arena a = Arena.ofConfined()) {
+            RnnConfig tm = PEEP_F64.toBuilder().layout(Layout.TIME_MAJOR).build();
+            RnnConfig bf = PEEP_F64.toBuilder().layout(Layout.BATCH_FIRST).build();
+            RnnParameters w = filled(tm, a);
+            try (Rnn r1 = Rnn.create(tm, w, "reference"); Rnn r2 = Rnn.create(bf, w, "reference")) {
+                assertEquals(Layout.BATCH_FIRST, r2.config().layout());
+                assertEquals(Layout.TIME_MAJOR, r1.config().layout());
+            }
+        }
+    }
+
+    /** Weights made for a configuration whose parameters differ in any single detail are rejected. */
     @TestFactory
     Stream<DynamicTest> createRejectsWeightsOfAnotherConfig() {
         RnnConfig c = PEEP_F64;
@@ -189,7 +207,6 @@ class SetupValidationTest {
                 RnnConfig.builder(c.cell(), c.inputSize(), c.hiddenSize()).layers(1).bidirectional(true).dtype(c.dtype()).layout(c.layout()).build(),
                 RnnConfig.builder(c.cell(), c.inputSize(), c.hiddenSize()).layers(c.layers()).bidirectional(false).dtype(c.dtype()).layout(c.layout()).build(),
                 RnnConfig.builder(c.cell(), c.inputSize(), c.hiddenSize()).layers(c.layers()).bidirectional(true).dtype(DType.F32).layout(c.layout()).build(),
-                RnnConfig.builder(c.cell(), c.inputSize(), c.hiddenSize()).layers(c.layers()).bidirectional(true).dtype(c.dtype()).layout(Layout.TIME_MAJOR).build(),
                 Harness.config(Cell.gru(GruVariant.LINEAR_BEFORE_RESET), 3, 2, 2, true, DType.F64, Layout.BATCH_FIRST),
                 Harness.config(Cell.gru(GruVariant.RESET_BEFORE), 3, 2, 2, true, DType.F64, Layout.BATCH_FIRST));
         List<DynamicTest> tests = new ArrayList<>();
@@ -197,7 +214,7 @@ class SetupValidationTest {
             tests.add(dynamicTest(other.toString(), () -> {
                 try (Arena a = Arena.ofConfined()) {
                     RnnParameters w = filled(other, a);
-                    iae(() -> Rnn.create(c, w, "reference"), "weights", "expected parameters of " + c,
+                    iae(() -> Rnn.create(c, w, "reference"), "weights", "expected parameters of " + c + " (any layout)",
                             "but they were made for " + other);
                     iae(() -> Rnn.create(c, w, new ReferenceBackend()), "weights", "expected parameters of " + c);
                 }
