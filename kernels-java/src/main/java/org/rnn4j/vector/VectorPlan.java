@@ -1,0 +1,160 @@
+package org.rnn4j.vector;
+
+import org.rnn4j.Mode;
+import org.rnn4j.RnnConfig;
+import org.rnn4j.RnnPlan;
+import org.rnn4j.spi.ExecutionPlan;
+
+/**
+ * The {@code vector} backend's plan of one workspace: where each layer direction's saved state sits in the
+ * workspace (byte offsets for the capacity's T and N; rows inside a block are dense for the call's T·N), and,
+ * created on first use, the dtype's execution object with its scratch (GEMM inputs and outputs, carried
+ * states, gradients) on the Java heap, where the kernels run fastest.
+ *
+ * <p>Workspace (TRAINING), per layer: the output Y [T·N][D·Hp]; per layer direction: the activated gates
+ * [T·N][savedWidth], the cell states [T·N][Hp] (LSTM), and copies of h0 and c0 [N][Hp]. INFERENCE: two
+ * output buffers that the layers use in turn. A step plan holds one step of one layer direction: Y [N][Hp],
+ * gates, c, h0, c0.
+ */
+public final class VectorPlan implements ExecutionPlan {
+    final RnnPlan capacity;
+    final Mode mode;
+    final boolean step;
+    final GateLayout layout;
+    final int elementBytes;
+    /** Per layer (sequence plans; index 0 for step plans): offset of Y. */
+    final long[] yOffset;
+    /** Per layer direction: offsets of saved gates, cell states, h0 and c0 (-1 where absent). */
+    final long[] gatesOffset;
+    final long[] cOffset;
+    final long[] h0Offset;
+    final long[] c0Offset;
+    final int savedWidth;
+    /** Elements per row of Y: D·Hp for sequences, Hp for steps. */
+    final int yWidth;
+    private final long bytes;
+    /** The dtype's execution state (GridF32 or GridF64), made on first use by the backend. */
+    Object execution;
+
+    VectorPlan(RnnPlan capacity, Mode mode, boolean step, int lanes) {
+        this.capacity = capacity;
+        this.mode = mode;
+        this.step = step;
+        RnnConfig c = capacity.config();
+        this.layout = new GateLayout(CellKind.of(c.cell()), c.hiddenSize(), lanes);
+        this.elementBytes = c.dtype().bytes();
+        int hp = layout.hp;
+        this.savedWidth = layout.kind.isLstm() || layout.kind.isGru() ? 4 * hp : 0;
+        boolean lstm = layout.kind.isLstm();
+        long rows = (long) capacity.seqLength() * capacity.batch();
+        int N = capacity.batch();
+        int slots = step ? 1 : c.stateRows();
+        int layers = step ? 1 : c.layers();
+        this.yWidth = step ? hp : c.directions() * hp;
+        yOffset = new long[Math.max(layers, 2)];
+        gatesOffset = new long[slots];
+        cOffset = new long[slots];
+        h0Offset = new long[slots];
+        c0Offset = new long[slots];
+        java.util.Arrays.fill(gatesOffset, -1);
+        java.util.Arrays.fill(cOffset, -1);
+        java.util.Arrays.fill(h0Offset, -1);
+        java.util.Arrays.fill(c0Offset, -1);
+        long at = 0;
+        if (mode == Mode.TRAINING) {
+            for (int l = 0; l < layers; l++) {
+                yOffset[l] = at;
+                at = align(at + rows * yWidth * elementBytes);
+            }
+            for (int s = 0; s < slots; s++) {
+                if (savedWidth > 0) {
+                    gatesOffset[s] = at;
+                    at = align(at + rows * savedWidth * elementBytes);
+                }
+                if (lstm) {
+                    cOffset[s] = at;
+                    at = align(at + rows * hp * elementBytes);
+                }
+                h0Offset[s] = at;
+                at = align(at + (long) N * hp * elementBytes);
+                if (lstm) {
+                    c0Offset[s] = at;
+                    at = align(at + (long) N * hp * elementBytes);
+                }
+            }
+        } else {
+            // Inference: layer l writes buffer l % 2 and reads buffer (l - 1) % 2; a step writes buffer 0.
+            for (int b = 0; b < (step || layers == 1 ? 1 : 2); b++) {
+                yOffset[b] = at;
+                at = align(at + rows * yWidth * elementBytes);
+            }
+            if (step || layers == 1) yOffset[1] = yOffset[0];
+            for (int l = 2; l < yOffset.length; l++) yOffset[l] = yOffset[l % 2];
+        }
+        this.bytes = at;
+    }
+
+    private static long align(long at) {
+        return (at + 63) & ~63L;
+    }
+
+    @Override
+    public RnnPlan capacity() {
+        return capacity;
+    }
+
+    @Override
+    public Mode mode() {
+        return mode;
+    }
+
+    @Override
+    public long workspaceBytes() {
+        return bytes;
+    }
+
+    public GateLayout layout() {
+        return layout;
+    }
+
+    /** Offset of layer {@code l}'s output Y (inference: the buffer that layer writes). */
+    public long y(int l) {
+        return yOffset[l];
+    }
+
+    public long gates(int slot) {
+        return gatesOffset[slot];
+    }
+
+    public long cells(int slot) {
+        return cOffset[slot];
+    }
+
+    public long h0(int slot) {
+        return h0Offset[slot];
+    }
+
+    public long c0(int slot) {
+        return c0Offset[slot];
+    }
+
+    public int savedWidth() {
+        return savedWidth;
+    }
+
+    public int yWidth() {
+        return yWidth;
+    }
+
+    public boolean isStep() {
+        return step;
+    }
+
+    public Object execution() {
+        return execution;
+    }
+
+    public void execution(Object e) {
+        execution = e;
+    }
+}

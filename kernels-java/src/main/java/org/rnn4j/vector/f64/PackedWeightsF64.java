@@ -1,0 +1,121 @@
+// GENERATED from the float32 source by GenerateFloat64 (kernels-java/src/test): do not edit.
+package org.rnn4j.vector.f64;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.rnn4j.ParamId;
+import org.rnn4j.ParamKind;
+import org.rnn4j.RnnConfig;
+import org.rnn4j.RnnParameters;
+import org.rnn4j.vector.CellKind;
+import org.rnn4j.vector.GateLayout;
+
+/**
+ * One layer direction's weights, packed once (and again on {@code refresh}) into the GEMM panel format of
+ * {@link GemmF64} for each product that uses them: {@code W_ihᵀ} and {@code W_hhᵀ} for the forward GEMMs (columns
+ * in the forward gate layout), {@code W_ih} and {@code W_hh} for the backward ones (rows in dG's order), plus
+ * the biases folded as the forward pass adds them.
+ */
+final class PackedWeightsF64 {
+    static final int NR = GemmF64.NR;
+    static final ValueLayout.OfDouble F = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+
+    final GateLayout gl;
+    final int layer;
+    final int dir;
+    /** K of the input GEMM: I for layer 0; D·Hp above (the layer below's padded output). */
+    final int inWidth;
+    final int inPad;
+    final int hidden;
+    final int inputs; // the real input columns: I or D·H
+    final int directions;
+    final double[] wihT; // K = inWidth, N = fwdWidth
+    final double[] whhT; // K = H, N = fwdWidth
+    final double[] wih;  // K = dgXWidth, N = inPad
+    final double[] whh;  // K = recurrent dG width, N = Hp
+    final int whhK;
+    final double[] biasX; // fwdWidth: b_ih + b_hh where they add before the activation
+    final double[] bhn;   // Hp: b_hn of the linear-before-reset GRU (multiplied by r), else null
+    final double[] peep;  // 3·Hp: p_i, p_f, p_o, else null
+
+    PackedWeightsF64(RnnConfig cfg, GateLayout gl, int layer, int dir) {
+        this.gl = gl;
+        this.layer = layer;
+        this.dir = dir;
+        this.hidden = cfg.hiddenSize();
+        this.directions = cfg.directions();
+        this.inputs = cfg.layerInputSize(layer);
+        this.inWidth = layer == 0 ? cfg.inputSize() : directions * gl.hp;
+        this.inPad = (inWidth + NR - 1) / NR * NR;
+        int fw = gl.fwdWidth();
+        wihT = new double[inWidth * fw];
+        whhT = new double[hidden * fw];
+        wih = new double[gl.dgXWidth() * inPad];
+        whhK = gl.kind == CellKind.GRU_LINEAR_BEFORE_RESET ? 3 * gl.hp : gl.fwdWidth();
+        whh = new double[whhK * gl.hp];
+        biasX = new double[fw];
+        bhn = gl.kind == CellKind.GRU_LINEAR_BEFORE_RESET ? new double[gl.hp] : null;
+        peep = gl.kind == CellKind.LSTM_PEEPHOLE ? new double[3 * gl.hp] : null;
+    }
+
+    /** The internal input column of the layer's PyTorch input column {@code c}: below layer 0, directions are padded. */
+    int inColumn(int c) {
+        return layer == 0 ? c : (c / hidden) * gl.hp + c % hidden;
+    }
+
+    /** Index of (k, col) in a panel-packed B with K rows. */
+    static int packed(int k, int col, int K) {
+        return (col / NR) * K * NR + k * NR + col % NR;
+    }
+
+    /** The recurrent dG column (K row of {@link #whh}) of gate g, unit j. */
+    int whhRow(int g, int j) {
+        return gl.kind == CellKind.GRU_LINEAR_BEFORE_RESET ? gl.dgHColumn(g, j) - gl.hp : gl.dgHColumn(g, j);
+    }
+
+    /** Re-reads and re-packs everything from the caller's segments. */
+    void load(RnnParameters p) {
+        int G = gl.gates(), H = hidden;
+        double[] row = new double[Math.max(inputs, H)];
+        for (int g = 0; g < G; g++) {
+            MemorySegment wi = p.gateBlock(id(ParamKind.WEIGHT_IH), g);
+            MemorySegment wh = p.gateBlock(id(ParamKind.WEIGHT_HH), g);
+            MemorySegment bi = p.gateBlock(id(ParamKind.BIAS_IH), g);
+            MemorySegment bh = p.gateBlock(id(ParamKind.BIAS_HH), g);
+            for (int j = 0; j < H; j++) {
+                int col = gl.fwdColumn(g, j);
+                MemorySegment.copy(wi, F, (long) j * inputs * Double.BYTES, row, 0, inputs);
+                int xr = gl.dgXColumn(g, j);
+                for (int c = 0; c < inputs; c++) {
+                    int k = inColumn(c);
+                    wihT[packed(k, col, inWidth)] = row[c];
+                    wih[packed(xr, k, gl.dgXWidth())] = row[c];
+                }
+                MemorySegment.copy(wh, F, (long) j * H * Double.BYTES, row, 0, H);
+                int hr = whhRow(g, j);
+                for (int k = 0; k < H; k++) {
+                    whhT[packed(k, col, H)] = row[k];
+                    whh[packed(hr, k, whhK)] = row[k];
+                }
+                double b = bi.getAtIndex(F, j);
+                double bhh = bh.getAtIndex(F, j);
+                if (bhn != null && g == 2) {
+                    biasX[col] = b;
+                    bhn[j] = bhh;
+                } else {
+                    biasX[col] = b + bhh;
+                }
+            }
+        }
+        if (peep != null) {
+            for (int g = 0; g < 3; g++) {
+                MemorySegment s = p.gateBlock(id(ParamKind.WEIGHT_PEEPHOLE), g);
+                for (int j = 0; j < H; j++) peep[g * gl.hp + j] = s.getAtIndex(F, j);
+            }
+        }
+    }
+
+    private ParamId id(ParamKind kind) {
+        return new ParamId(kind, layer, dir == 1);
+    }
+}
