@@ -107,28 +107,28 @@ final class GruPostGemmF32 {
             FloatVector dan = dh.mul(one.sub(z)).mul(one.sub(n.mul(n)));
             FloatVector daz = dh.mul(hp.sub(n)).mul(z).mul(one.sub(z));
             FloatVector dhDirect = dh.mul(z);
-            FloatVector dar = null, dahn = null;
-            if (linearBeforeReset) {
-                FloatVector extra = FloatVector.fromMemorySegment(S, gates, gOff + (long) (nOff + nOff / 2 + u) * W, LE);
-                dar = dan.mul(extra).mul(r).mul(one.sub(r));
-                dahn = dan.mul(r);
-            }
+            // Computed for both forms (stored for one): a vector that is null on one path would be boxed.
+            FloatVector extra = FloatVector.fromMemorySegment(S, gates, gOff + (long) (nOff + nOff / 2 + u) * W, LE);
+            FloatVector dar = dan.mul(extra).mul(r).mul(one.sub(r));
+            FloatVector dahn = dan.mul(r);
             if (u + V > hidden) {
                 VectorMask<Float> pad = S.indexInRange(u, hidden).not();
                 dan = dan.blend(0f, pad);
                 daz = daz.blend(0f, pad);
                 dhDirect = dhDirect.blend(0f, pad);
-                if (linearBeforeReset) {
-                    dar = dar.blend(0f, pad);
-                    dahn = dahn.blend(0f, pad);
-                }
+                dar = dar.blend(0f, pad);
+                dahn = dahn.blend(0f, pad);
             }
             dhDirect.intoArray(dhp, dhpOff + u);
-            put(dg, dgAll, dgOff, dgAllOff, xn + u, dan);
-            put(dg, dgAll, dgOff, dgAllOff, rz + 2 * u + V, daz);
+            dan.intoArray(dg, dgOff + xn + u);
+            dan.intoArray(dgAll, dgAllOff + xn + u);
+            daz.intoArray(dg, dgOff + rz + 2 * u + V);
+            daz.intoArray(dgAll, dgAllOff + rz + 2 * u + V);
             if (linearBeforeReset) {
-                put(dg, dgAll, dgOff, dgAllOff, rz + 2 * u, dar);
-                put(dg, dgAll, dgOff, dgAllOff, hn + u, dahn);
+                dar.intoArray(dg, dgOff + rz + 2 * u);
+                dar.intoArray(dgAll, dgAllOff + rz + 2 * u);
+                dahn.intoArray(dg, dgOff + hn + u);
+                dahn.intoArray(dgAll, dgAllOff + hn + u);
             }
         }
     }
@@ -153,12 +153,8 @@ final class GruPostGemmF32 {
                 dh = dh.blend(0f, pad);
             }
             dh.intoArray(dhp, dhpOff + u);
-            put(dg, dgAll, dgOff, dgAllOff, 2 * u, dar);
+            dar.intoArray(dg, dgOff + 2 * u);
+            dar.intoArray(dgAll, dgAllOff + 2 * u);
         }
-    }
-
-    private static void put(float[] dg, float[] dgAll, int dgOff, int dgAllOff, int col, FloatVector v) {
-        v.intoArray(dg, dgOff + col);
-        v.intoArray(dgAll, dgAllOff + col);
     }
 }

@@ -148,15 +148,14 @@ final class LstmPostGemmF32 {
                 dcp = dcp.blend(0f, pad);
             }
             dcp.intoArray(dc, dcOff + u);
-            store(dg, dgOff + o, dai, daf, dag, dao);
-            store(dgAll, dgAllOff + o, dai, daf, dag, dao);
+            dai.intoArray(dg, dgOff + o);
+            daf.intoArray(dg, dgOff + o + V);
+            dag.intoArray(dg, dgOff + o + 2 * V);
+            dao.intoArray(dg, dgOff + o + 3 * V);
+            dai.intoArray(dgAll, dgAllOff + o);
+            daf.intoArray(dgAll, dgAllOff + o + V);
+            dag.intoArray(dgAll, dgAllOff + o + 2 * V);
+            dao.intoArray(dgAll, dgAllOff + o + 3 * V);
         }
-    }
-
-    private static void store(float[] a, int off, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
-        v0.intoArray(a, off);
-        v1.intoArray(a, off + V);
-        v2.intoArray(a, off + 2 * V);
-        v3.intoArray(a, off + 3 * V);
     }
 }

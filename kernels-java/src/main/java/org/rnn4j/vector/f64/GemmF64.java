@@ -58,31 +58,35 @@ public final class GemmF64 {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
+        // No helper methods here: a vector handed to a call that C2 does not inline is boxed, and a branch that
+        // runs rarely (accumulate) is compiled cold, so its calls would not be inlined.
+        int o0 = cOff, o1 = o0 + ldc, o2 = o1 + ldc, o3 = o2 + ldc, o4 = o3 + ldc, o5 = o4 + ldc;
         if (accumulate) {
-            add(c, cOff, c00, c01);
-            add(c, cOff + ldc, c10, c11);
-            add(c, cOff + 2 * ldc, c20, c21);
-            add(c, cOff + 3 * ldc, c30, c31);
-            add(c, cOff + 4 * ldc, c40, c41);
-            add(c, cOff + 5 * ldc, c50, c51);
-        } else {
-            put(c, cOff, c00, c01);
-            put(c, cOff + ldc, c10, c11);
-            put(c, cOff + 2 * ldc, c20, c21);
-            put(c, cOff + 3 * ldc, c30, c31);
-            put(c, cOff + 4 * ldc, c40, c41);
-            put(c, cOff + 5 * ldc, c50, c51);
+            c00 = c00.add(DoubleVector.fromArray(S, c, o0));
+            c01 = c01.add(DoubleVector.fromArray(S, c, o0 + V));
+            c10 = c10.add(DoubleVector.fromArray(S, c, o1));
+            c11 = c11.add(DoubleVector.fromArray(S, c, o1 + V));
+            c20 = c20.add(DoubleVector.fromArray(S, c, o2));
+            c21 = c21.add(DoubleVector.fromArray(S, c, o2 + V));
+            c30 = c30.add(DoubleVector.fromArray(S, c, o3));
+            c31 = c31.add(DoubleVector.fromArray(S, c, o3 + V));
+            c40 = c40.add(DoubleVector.fromArray(S, c, o4));
+            c41 = c41.add(DoubleVector.fromArray(S, c, o4 + V));
+            c50 = c50.add(DoubleVector.fromArray(S, c, o5));
+            c51 = c51.add(DoubleVector.fromArray(S, c, o5 + V));
         }
-    }
-
-    private static void put(double[] c, int off, DoubleVector v0, DoubleVector v1) {
-        v0.intoArray(c, off);
-        v1.intoArray(c, off + V);
-    }
-
-    private static void add(double[] c, int off, DoubleVector v0, DoubleVector v1) {
-        DoubleVector.fromArray(S, c, off).add(v0).intoArray(c, off);
-        DoubleVector.fromArray(S, c, off + V).add(v1).intoArray(c, off + V);
+        c00.intoArray(c, o0);
+        c01.intoArray(c, o0 + V);
+        c10.intoArray(c, o1);
+        c11.intoArray(c, o1 + V);
+        c20.intoArray(c, o2);
+        c21.intoArray(c, o2 + V);
+        c30.intoArray(c, o3);
+        c31.intoArray(c, o3 + V);
+        c40.intoArray(c, o4);
+        c41.intoArray(c, o4 + V);
+        c50.intoArray(c, o5);
+        c51.intoArray(c, o5 + V);
     }
 
     /**
@@ -105,17 +109,25 @@ public final class GemmF64 {
             c6 = x.fma(DoubleVector.fromArray(S, b, p3 + bo), c6);
             c7 = x.fma(DoubleVector.fromArray(S, b, p3 + bo + V), c7);
         }
+        int o = cOff;
         if (accumulate) {
-            add(c, cOff, c0, c1);
-            add(c, cOff + NR, c2, c3);
-            add(c, cOff + 2 * NR, c4, c5);
-            add(c, cOff + 3 * NR, c6, c7);
-        } else {
-            put(c, cOff, c0, c1);
-            put(c, cOff + NR, c2, c3);
-            put(c, cOff + 2 * NR, c4, c5);
-            put(c, cOff + 3 * NR, c6, c7);
+            c0 = c0.add(DoubleVector.fromArray(S, c, o));
+            c1 = c1.add(DoubleVector.fromArray(S, c, o + V));
+            c2 = c2.add(DoubleVector.fromArray(S, c, o + 2 * V));
+            c3 = c3.add(DoubleVector.fromArray(S, c, o + 3 * V));
+            c4 = c4.add(DoubleVector.fromArray(S, c, o + 4 * V));
+            c5 = c5.add(DoubleVector.fromArray(S, c, o + 5 * V));
+            c6 = c6.add(DoubleVector.fromArray(S, c, o + 6 * V));
+            c7 = c7.add(DoubleVector.fromArray(S, c, o + 7 * V));
         }
+        c0.intoArray(c, o);
+        c1.intoArray(c, o + V);
+        c2.intoArray(c, o + 2 * V);
+        c3.intoArray(c, o + 3 * V);
+        c4.intoArray(c, o + 4 * V);
+        c5.intoArray(c, o + 5 * V);
+        c6.intoArray(c, o + 6 * V);
+        c7.intoArray(c, o + 7 * V);
     }
 
     /**
@@ -152,26 +164,5 @@ public final class GemmF64 {
     public static int rowBlock(int K) {
         int mc = (256 * 1024 / Double.BYTES) / Math.max(1, K);
         return Math.max(MR, Math.min(32 * MR, mc / MR * MR));
-    }
-
-    /**
-     * Packs columns {@code [col0, col0 + cols)} of the row-major {@code src} ({@code rows x ld}, rows starting at
-     * {@code srcOff + k·ld}) as B of K = rows: panels of NR columns, zero past {@code cols}, into {@code dst} from
-     * {@code dstOff}. Returns the panel count.
-     */
-    public static int packRows(double[] src, int srcOff, int ld, int rows, int col0, int cols, double[] dst, int dstOff) {
-        int panels = (cols + NR - 1) / NR;
-        for (int p = 0; p < panels; p++) {
-            int base = dstOff + p * rows * NR;
-            int c0 = col0 + p * NR;
-            int w = Math.min(NR, col0 + cols - c0);
-            for (int k = 0; k < rows; k++) {
-                int s = srcOff + k * ld + c0;
-                int d = base + k * NR;
-                System.arraycopy(src, s, dst, d, w);
-                if (w < NR) java.util.Arrays.fill(dst, d + w, d + NR, 0d);
-            }
-        }
-        return panels;
     }
 }

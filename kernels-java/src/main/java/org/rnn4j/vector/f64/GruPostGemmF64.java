@@ -108,28 +108,28 @@ final class GruPostGemmF64 {
             DoubleVector dan = dh.mul(one.sub(z)).mul(one.sub(n.mul(n)));
             DoubleVector daz = dh.mul(hp.sub(n)).mul(z).mul(one.sub(z));
             DoubleVector dhDirect = dh.mul(z);
-            DoubleVector dar = null, dahn = null;
-            if (linearBeforeReset) {
-                DoubleVector extra = DoubleVector.fromMemorySegment(S, gates, gOff + (long) (nOff + nOff / 2 + u) * W, LE);
-                dar = dan.mul(extra).mul(r).mul(one.sub(r));
-                dahn = dan.mul(r);
-            }
+            // Computed for both forms (stored for one): a vector that is null on one path would be boxed.
+            DoubleVector extra = DoubleVector.fromMemorySegment(S, gates, gOff + (long) (nOff + nOff / 2 + u) * W, LE);
+            DoubleVector dar = dan.mul(extra).mul(r).mul(one.sub(r));
+            DoubleVector dahn = dan.mul(r);
             if (u + V > hidden) {
                 VectorMask<Double> pad = S.indexInRange(u, hidden).not();
                 dan = dan.blend(0d, pad);
                 daz = daz.blend(0d, pad);
                 dhDirect = dhDirect.blend(0d, pad);
-                if (linearBeforeReset) {
-                    dar = dar.blend(0d, pad);
-                    dahn = dahn.blend(0d, pad);
-                }
+                dar = dar.blend(0d, pad);
+                dahn = dahn.blend(0d, pad);
             }
             dhDirect.intoArray(dhp, dhpOff + u);
-            put(dg, dgAll, dgOff, dgAllOff, xn + u, dan);
-            put(dg, dgAll, dgOff, dgAllOff, rz + 2 * u + V, daz);
+            dan.intoArray(dg, dgOff + xn + u);
+            dan.intoArray(dgAll, dgAllOff + xn + u);
+            daz.intoArray(dg, dgOff + rz + 2 * u + V);
+            daz.intoArray(dgAll, dgAllOff + rz + 2 * u + V);
             if (linearBeforeReset) {
-                put(dg, dgAll, dgOff, dgAllOff, rz + 2 * u, dar);
-                put(dg, dgAll, dgOff, dgAllOff, hn + u, dahn);
+                dar.intoArray(dg, dgOff + rz + 2 * u);
+                dar.intoArray(dgAll, dgAllOff + rz + 2 * u);
+                dahn.intoArray(dg, dgOff + hn + u);
+                dahn.intoArray(dgAll, dgAllOff + hn + u);
             }
         }
     }
@@ -154,12 +154,8 @@ final class GruPostGemmF64 {
                 dh = dh.blend(0d, pad);
             }
             dh.intoArray(dhp, dhpOff + u);
-            put(dg, dgAll, dgOff, dgAllOff, 2 * u, dar);
+            dar.intoArray(dg, dgOff + 2 * u);
+            dar.intoArray(dgAll, dgAllOff + 2 * u);
         }
-    }
-
-    private static void put(double[] dg, double[] dgAll, int dgOff, int dgAllOff, int col, DoubleVector v) {
-        v.intoArray(dg, dgOff + col);
-        v.intoArray(dgAll, dgAllOff + col);
     }
 }
