@@ -44,7 +44,9 @@ public final class Rnn4jTool implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
-            if (ex instanceof ToolException) {
+            if (ex instanceof ToolException || ex instanceof IllegalArgumentException) {
+                // IllegalArgumentException: the library's validation (it names the argument, the expected and
+                // the given value), reported like the tool's own errors, without a stack trace.
                 err.println(cmd.getCommandName() + ": error: " + ex.getMessage());
             } else {
                 err.println(cmd.getCommandName() + ": unexpected error: " + ex);
