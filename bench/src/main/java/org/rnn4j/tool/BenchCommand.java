@@ -128,6 +128,8 @@ final class BenchCommand implements Callable<Integer> {
                 case step -> "forward with T=1";
             }));
             out.println(timingSummary(s.timing()));
+            String blasEnv = openblasEnvironmentNote();
+            if (blasEnv != null) out.println(blasEnv);
             out.flush();
             m = measure(b, cfg, s, budget, available, out);
         } catch (OutOfMemoryError e) {
@@ -168,6 +170,18 @@ final class BenchCommand implements Callable<Integer> {
                 + MemoryBudget.human(Runtime.getRuntime().maxMemory()) + " and " + MemoryBudget.human(
                 MemoryBudget.available().bytes()) + " of memory are available: give the JVM more heap with "
                 + "RNN4J_JAVA_OPTS=-Xmx<size>, or choose a smaller shape", e);
+    }
+
+    /**
+     * A note when the environment pins OpenBLAS's kernels: a backend that uses OpenBLAS in this process (the
+     * native one) runs with them, which may not be its best configuration (see {@link OpenblasEnv}).
+     */
+    static String openblasEnvironmentNote() {
+        String core = System.getenv("OPENBLAS_CORETYPE"), l2 = System.getenv("OPENBLAS_L2_SIZE");
+        if (core == null && l2 == null) return null;
+        return "  note: the environment sets " + (core != null ? "OPENBLAS_CORETYPE=" + core : "")
+                + (core != null && l2 != null ? " and " : "") + (l2 != null ? "OPENBLAS_L2_SIZE=" + l2 : "")
+                + ": an OpenBLAS loaded by this process uses them (./rnn4j info shows the core it chose)";
     }
 
     static String timingSummary(Sampler.Settings t) {

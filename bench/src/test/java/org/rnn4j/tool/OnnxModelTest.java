@@ -76,6 +76,8 @@ class OnnxModelTest {
                 }
             }
         }
+        assertTrue(OnnxRuntimePeer.unsupported(Cell.parse("rnn_tanh"), DType.F64) != null);
+        assertEquals(null, OnnxRuntimePeer.unsupported(Cell.parse("rnn_tanh"), DType.F32));
     }
 
     @Test
