@@ -92,6 +92,49 @@ final class MemoryBudget {
         return new Available(best, source);
     }
 
+    /**
+     * What NIO direct buffers ({@code ByteBuffer.allocateDirect}, used for ONNX Runtime's tensors) may still take:
+     * {@code -XX:MaxDirectMemorySize}, by default the maximum heap size, minus the direct memory in use.
+     */
+    static Available directAvailable() {
+        long max = Runtime.getRuntime().maxMemory();
+        String source = "-XX:MaxDirectMemorySize unset: the heap maximum";
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("-XX:MaxDirectMemorySize=")) {
+                long v = parseSize(a.substring(a.indexOf('=') + 1));
+                if (v >= 0) {
+                    max = v;
+                    source = a;
+                }
+            }
+        }
+        long used = 0;
+        for (java.lang.management.BufferPoolMXBean b
+                : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            if (b.getName().equals("direct")) used = Math.max(0, b.getMemoryUsed());
+        }
+        return new Available(Math.max(0, max - used), "direct buffer memory: " + source + ", minus "
+                + human(used) + " in use; raise it with RNN4J_JAVA_OPTS=-XX:MaxDirectMemorySize=<size>");
+    }
+
+    /** "512m", "4g", "1024" (bytes); -1 when unreadable. */
+    static long parseSize(String s) {
+        try {
+            String t = s.trim().toLowerCase(Locale.ROOT);
+            long unit = switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
+                case 'k' -> 1L << 10;
+                case 'm' -> 1L << 20;
+                case 'g' -> 1L << 30;
+                case 't' -> 1L << 40;
+                default -> 1;
+            };
+            String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
+            return saturatingMultiply(Long.parseLong(digits), unit);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static long meminfo(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {

@@ -89,6 +89,10 @@ final class OnnxRuntimePeer implements Callable<Integer> {
                 .add("initial and final states", (lstm ? 4L : 2L) * state, e);
         String subject = "peer onnxruntime " + s.describe();
         budget.require(subject, BenchCommand.availableMemory(), null);
+        // The bound tensors are NIO direct buffers, which count against -XX:MaxDirectMemorySize.
+        new MemoryBudget().add("input", (long) T * N * cfg.inputSize(), e).add("output", (long) T * N * cfg.hiddenSize(), e)
+                .add("initial and final states", (lstm ? 4L : 2L) * state, e)
+                .require(subject, MemoryBudget.directAvailable(), null);
         // On the Java heap: the serialized model, copied while it is assembled (the protobuf limit is 2 GiB).
         Runtime rt = Runtime.getRuntime();
         long heapFree = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());

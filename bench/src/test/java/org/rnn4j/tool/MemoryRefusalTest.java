@@ -64,7 +64,31 @@ class MemoryRefusalTest {
     }
 
     @Test
+    void onnxRuntimeTensorsCountAgainstDirectMemory() {
+        // Input and output of rnn_tanh with N = 1, I = H = 4 take 32 bytes per step: choose T so that they exceed
+        // the direct buffer limit (by default the heap maximum) by 1 GiB while the machine has room for them.
+        long direct = MemoryBudget.directAvailable().bytes();
+        long need = direct + (1L << 30);
+        long t = need / 32 + 1;
+        org.junit.jupiter.api.Assumptions.assumeTrue(t <= Integer.MAX_VALUE, "direct limit too large: " + direct);
+        org.junit.jupiter.api.Assumptions.assumeTrue(MemoryBudget.available().bytes() > need + (1L << 30),
+                "not enough memory on this machine for the first check to pass");
+        long before = BenchCommand.ALLOCATED_BYTES.get();
+        ToolRun run = ToolRun.of("peer", "onnxruntime", "--cell", "rnn_tanh", "--mode", "fwd",
+                "--shape", t + ",1,4,4");
+        assertEquals(1, run.exitCode(), run.toString());
+        String err = run.err().strip();
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.contains("direct buffer memory") && err.contains("-XX:MaxDirectMemorySize"), err);
+        assertEquals(before, BenchCommand.ALLOCATED_BYTES.get());
+    }
+
+    @Test
     void humanSizes() {
+        assertEquals(512L << 20, MemoryBudget.parseSize("512m"));
+        assertEquals(4L << 30, MemoryBudget.parseSize("4G"));
+        assertEquals(1000, MemoryBudget.parseSize("1000"));
+        assertEquals(-1, MemoryBudget.parseSize("lots"));
         assertEquals("512 B", MemoryBudget.human(512));
         assertEquals("1.5 KiB", MemoryBudget.human(1536));
         assertEquals("64.0 GiB", MemoryBudget.human(64L << 30));

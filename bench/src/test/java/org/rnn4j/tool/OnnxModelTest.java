@@ -82,7 +82,7 @@ class OnnxModelTest {
 
     @Test
     void theEncodingIsByteExactForAKnownModel() {
-        // Field tags and lengths of a tiny RNN model, checked against the protobuf wire format by hand.
+        // Tags, varints, a packed field, a nested message and a float, checked against the wire format by hand.
         ProtoWriter p = new ProtoWriter().int64(1, 7).string(2, "ab").packedInt64(1, 1, 300)
                 .message(7, new ProtoWriter().int64(2, 14)).float32(2, 1.0f);
         assertEquals("08 07 12 02 61 62 0a 03 01 ac 02 3a 02 10 0e 15 00 00 80 3f", hex(p.toByteArray()));
