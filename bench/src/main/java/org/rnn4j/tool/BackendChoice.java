@@ -13,16 +13,21 @@ final class BackendChoice {
 
     private BackendChoice() {}
 
-    static RnnBackend resolve(CommandSpec spec, String name) {
-        return resolve(spec, name, BackendOptions.defaults());
-    }
-
-    static RnnBackend resolve(CommandSpec spec, String name, BackendOptions options) {
+    /** An unknown backend name is a usage error listing the known ones. */
+    static void requireKnown(CommandSpec spec, String name) {
         boolean known = Backends.list().stream().anyMatch(i -> i.name().equals(name));
         if (!known) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--backend': expected one of "
                     + Backends.list().stream().map(Backends.Info::name).toList() + " but was '" + name + "'");
         }
+    }
+
+    static RnnBackend resolve(CommandSpec spec, String name) {
+        return resolve(spec, name, BackendOptions.defaults());
+    }
+
+    static RnnBackend resolve(CommandSpec spec, String name, BackendOptions options) {
+        requireKnown(spec, name);
         try {
             return Backends.get(name, options);
         } catch (IllegalStateException e) {

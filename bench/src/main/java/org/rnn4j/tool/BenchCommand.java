@@ -8,12 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.Map;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import org.rnn4j.BackendOptions;
-import org.rnn4j.Cell;
 import org.rnn4j.DType;
 import org.rnn4j.GradientArgs;
 import org.rnn4j.Mode;
@@ -28,9 +28,9 @@ import org.rnn4j.StepArgs;
 import org.rnn4j.StepWorkspace;
 import org.rnn4j.spi.RnnBackend;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -41,25 +41,37 @@ import picocli.CommandLine.Spec;
  * Forward+backward counts 3× the forward (backward ≈ two products per forward product). {@code step} times one
  * cell step (the single-step API, an inference step workspace) and counts the forward with T = 1.
  *
- * <p>The last line names backend, cell, mode, dtype, shape and threads, and nothing else, so the command has no
- * options (layers, directions) that line could not tell apart; stacks are for the JMH suite.
+ * <p>The bench line names backend, cell, mode, dtype, shape and threads, so the command has no options (layers,
+ * directions) that line could not tell apart; stacks are for the JMH suite.
  *
- * <p>Everything (data, weights, outputs, gradients, workspace) is allocated and filled before timing and reused
- * by every call; the data are uniform random numbers from {@code --seed}.
+ * <p>Timing: {@link Sampler} (warm-up by time until the timings settle, then the samples). Memory: everything
+ * (data, weights, outputs, gradients, workspace) is allocated off-heap and filled before timing and reused by
+ * every call; what that needs is checked against the machine's memory first ({@link MemoryBudget}), so a shape
+ * that cannot fit is refused before anything is allocated. The data are uniform random numbers from
+ * {@code --seed}.
  */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {"Times forward (fwd), forward+backward (fwdbwd) or one single step (step) of one "
-                + "unidirectional layer: warm-up calls, then timed samples (System.nanoTime); prints every sample, "
-                + "the median and minimum in milliseconds and GFLOP/s.",
+                + "unidirectional layer: a warm-up by time until the timings settle, then timed samples "
+                + "(System.nanoTime); prints the samples, their median, quartiles and extremes, and GFLOP/s.",
                 "Flops: a forward is 2*T*N*(I+H)*G*H (G = 4 LSTM, 3 GRU, 1 RNN), forward+backward 3x that, step "
                         + "the forward with T=1.",
                 "The last line is: bench: backend=B cell=C mode=M dtype=D T=.. N=.. I=.. H=.. threads=K "
-                        + "median_ms=X gflops=Y (gflops at the median)."})
+                        + "median_ms=X gflops=Y min_ms=.. q1_ms=.. q3_ms=.. max_ms=.. samples=S warmup_calls=W "
+                        + "warmup_s=.. settled=yes|no (gflops at the median)."})
 final class BenchCommand implements Callable<Integer> {
     /** What one timed sample does. */
     enum BenchMode { fwd, fwdbwd, step }
+
+    /**
+     * Overrides the memory available to a run, in bytes (tests use it to check the refusal on a small shape).
+     */
+    static final String AVAILABLE_MEMORY_PROPERTY = "rnn4j.tool.availableMemory";
+
+    /** Bytes the command has allocated for runs in this JVM (tests check that a refused run allocated none). */
+    static final AtomicLong ALLOCATED_BYTES = new AtomicLong();
 
     @Spec
     CommandSpec spec;
@@ -67,126 +79,120 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "B", required = true, description = "Backend to time.")
     String backend;
 
-    @Option(names = "--cell", paramLabel = "C", required = true, converter = Converters.Cells.class,
-            description = "lstm, lstm_peephole, gru, gru_reset_before, rnn_tanh or rnn_relu.")
-    Cell cell;
-
-    @Option(names = "--mode", paramLabel = "M", required = true,
-            description = "fwd (inference forward), fwdbwd (training forward + backward) or step (one inference cell "
-                    + "step). Valid values: ${COMPLETION-CANDIDATES}.")
-    BenchMode mode;
-
-    @Option(names = "--shape", paramLabel = "T,N,I,H", required = true, converter = Converters.Shapes.class,
-            description = "Sequence length, batch, input size, hidden size, e.g. 50,32,256,256.")
-    Converters.Shape shape;
-
-    @Option(names = "--dtype", paramLabel = "f32|f64", defaultValue = "f32", converter = Converters.DTypes.class,
-            description = "Data type (default: ${DEFAULT-VALUE}).")
-    DType dtype;
-
-    @Option(names = "--threads", paramLabel = "K", defaultValue = "1",
-            description = "Threads the backend may use (default: ${DEFAULT-VALUE}). A backend that cannot use K "
-                    + "threads is an error (the reference backend is single-threaded).")
-    int threads;
-
-    @Option(names = "--warmup", paramLabel = "W", defaultValue = "5",
-            description = "Untimed calls first, at least 1 (default: ${DEFAULT-VALUE}).")
-    int warmup;
-
-    @Option(names = "--samples", paramLabel = "S", defaultValue = "10",
-            description = "Timed calls, at least 5 (default: ${DEFAULT-VALUE}).")
-    int samples;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the random data (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    RnnRunOptions run;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
     Path json;
 
-    /** The measurements. */
-    record Result(String backend, Cell cell, BenchMode mode, DType dtype, Converters.Shape shape, int threads,
-                  int warmup, double[] samplesMs, double flops) {
-        double medianMs() {
-            double[] s = samplesMs.clone();
-            Arrays.sort(s);
-            int n = s.length;
-            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-        }
-
-        double minMs() {
-            return Arrays.stream(samplesMs).min().orElse(Double.NaN);
-        }
-
-        double gflops(double ms) {
-            return flops / (ms * 1e6);
-        }
-
-        /** The one machine-readable line that ends the output. */
-        String line() {
-            return String.format(Locale.ROOT,
-                    "bench: backend=%s cell=%s mode=%s dtype=%s T=%d N=%d I=%d H=%d threads=%d median_ms=%.4f gflops=%.3f",
-                    backend, cell.id(), mode, Converters.shortName(dtype), shape.seqLength(), shape.batch(),
-                    shape.inputSize(), shape.hiddenSize(), threads, medianMs(), gflops(medianMs()));
-        }
-    }
-
     @Override
     public Integer call() {
-        if (samples < 5) throw usage("--samples", "expected at least 5 but was " + samples);
-        if (warmup < 1) throw usage("--warmup", "expected at least 1 but was " + warmup);
-        if (threads < 1) throw usage("--threads", "expected >= 1 but was " + threads);
+        BenchSpec s = run.spec();
         PrintWriter out = spec.commandLine().getOut();
+        String line = run(spec, backend, s, out, json);
+        out.println(line);
+        out.flush();
+        return 0;
+    }
 
-        // No fallback: a backend that cannot use K threads is an error, so a bench line never claims a
-        // configuration that did not run.
-        RnnBackend b;
-        try {
-            b = BackendChoice.resolve(spec, backend, BackendOptions.threads(threads));
-        } catch (IllegalArgumentException e) {
-            throw new ToolException("backend " + backend + ": " + e.getMessage(), e);
-        }
-
+    /**
+     * Times {@code s} on {@code backendName}, printing the description and the human-readable results to
+     * {@code out}, and returns the bench line (not printed). Shared with {@code compare}.
+     */
+    static String run(CommandSpec spec, String backendName, BenchSpec s, PrintWriter out, Path json) {
         RnnConfig cfg;
         double flops;
         try {
-            cfg = RnnConfig.builder(cell, shape.inputSize(), shape.hiddenSize()).dtype(dtype).build();
-            flops = flops(cfg, mode, shape.seqLength(), shape.batch()); // the plan checks T·N too
+            cfg = RnnConfig.builder(s.cell(), s.shape().inputSize(), s.shape().hiddenSize()).dtype(s.dtype()).build();
+            flops = flops(cfg, s.mode(), s.shape().seqLength(), s.shape().batch()); // the plan checks T·N too
         } catch (IllegalArgumentException e) {
-            throw new ToolException(e.getMessage(), e);
+            throw new ToolException(s.describe() + ": " + e.getMessage(), e);
         }
+        // Before the backend exists (a native backend may start threads): the tool's own memory must fit.
+        MemoryBudget budget = toolMemory(cfg, s);
+        MemoryBudget.Available available = availableMemory();
+        budget.require("bench " + s.describe(), available, "the backend's workspace");
 
-        out.println(String.format(Locale.ROOT, "benchmark: %s on backend %s, mode %s, %s, T=%d N=%d, %d warm-up + %d "
-                        + "timed calls, threads=%d", cfg, b.name(), mode, dtype.numpyName(), shape.seqLength(),
-                shape.batch(), warmup, samples, threads));
-        out.println(String.format(Locale.ROOT, "  flops per call: %.4g (%s)", flops, switch (mode) {
-            case fwd -> "forward";
-            case fwdbwd -> "3x forward";
-            case step -> "forward with T=1";
-        }));
-        out.flush();
-
-        double[] ms = measure(b, cfg);
-        Result r = new Result(b.name(), cell, mode, dtype, shape, threads, warmup, ms, flops);
-        StringBuilder list = new StringBuilder();
-        for (double s : ms) list.append(String.format(Locale.ROOT, " %.4f", s));
-        out.println("  samples (ms):" + list);
-        out.println(String.format(Locale.ROOT, "  median %.4f ms, min %.4f ms; %.3f GFLOP/s at the median, %.3f at the min",
-                r.medianMs(), r.minMs(), r.gflops(r.medianMs()), r.gflops(r.minMs())));
+        // No fallback: a backend that cannot use K threads is an error, so a bench line never claims a
+        // configuration that did not run.
+        Sampler.Measurement m;
+        String name;
+        try (RnnBackend b = resolve(spec, backendName, s.threads())) {
+            name = b.name();
+            out.println(String.format(Locale.ROOT, "benchmark: %s on backend %s, mode %s, %s, T=%d N=%d, threads=%d",
+                    cfg, b.name(), s.mode(), s.dtype().numpyName(), s.shape().seqLength(), s.shape().batch(),
+                    s.threads()));
+            out.println(String.format(Locale.ROOT, "  flops per call: %.4g (%s)", flops, switch (s.mode()) {
+                case fwd -> "forward";
+                case fwdbwd -> "3x forward";
+                case step -> "forward with T=1";
+            }));
+            out.println(timingSummary(s.timing()));
+            String blasEnv = openblasEnvironmentNote();
+            if (blasEnv != null) out.println(blasEnv);
+            out.flush();
+            m = measure(b, cfg, s, budget, available, out);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory("bench " + s.describe(), e);
+        }
+        BenchLine.describe(out, m, flops);
+        if (s.mode() == BenchMode.fwd && s.shape().seqLength() > 1) {
+            out.println(String.format(Locale.ROOT, "  per step: %.4f ms (median / T)",
+                    m.stats().median() / s.shape().seqLength()));
+        }
         if (json != null) {
             try {
-                writeJson(json, r);
+                writeJson(json, name, s, m, flops);
             } catch (IOException e) {
                 throw new ToolException("cannot write " + json + ": " + e.getMessage(), e);
             }
             out.println("  wrote " + json);
         }
-        out.println(r.line());
         out.flush();
-        return 0;
+        return BenchLine.format(BenchLine.rnnIdentity(name, s.cell().id(), s.mode().name(), s.dtypeName(), s.shape(),
+                s.threads()), m, flops, Map.of());
     }
 
-    private ParameterException usage(String option, String message) {
-        return new ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': " + message);
+    private static RnnBackend resolve(CommandSpec spec, String name, int threads) {
+        try {
+            return BackendChoice.resolve(spec, name, BackendOptions.threads(threads));
+        } catch (IllegalArgumentException e) {
+            throw new ToolException("backend " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An {@link OutOfMemoryError} as a one-line error: a backend's own allocations (on the Java heap, or native)
+     * are not known before the run.
+     */
+    static ToolException outOfMemory(String subject, OutOfMemoryError e) {
+        return new ToolException(subject + " ran out of memory (" + e.getMessage() + "); the Java heap is limited to "
+                + MemoryBudget.human(Runtime.getRuntime().maxMemory()) + " and " + MemoryBudget.human(
+                MemoryBudget.available().bytes()) + " of memory are available: give the JVM more heap with "
+                + "RNN4J_JAVA_OPTS=-Xmx<size>, or choose a smaller shape", e);
+    }
+
+    /**
+     * A note when the environment pins OpenBLAS's kernels: a backend that uses OpenBLAS in this process (the
+     * native one) runs with them, which may not be its best configuration (see {@link OpenblasEnv}).
+     */
+    static String openblasEnvironmentNote() {
+        String core = System.getenv("OPENBLAS_CORETYPE"), l2 = System.getenv("OPENBLAS_L2_SIZE");
+        if (core == null && l2 == null) return null;
+        return "  note: the environment sets " + (core != null ? "OPENBLAS_CORETYPE=" + core : "")
+                + (core != null && l2 != null ? " and " : "") + (l2 != null ? "OPENBLAS_L2_SIZE=" + l2 : "")
+                + ": an OpenBLAS loaded by this process uses them (./rnn4j info shows the core it chose)";
+    }
+
+    static String timingSummary(Sampler.Settings t) {
+        return String.format(Locale.ROOT, "  timing: warm-up >= %d calls and >= %s s until settled (last two windows "
+                        + "within %s%% of the best earlier one; at most %s s), then %d timed calls",
+                t.minWarmupCalls(), num(t.minWarmupSeconds()), num(t.settlePercent()), num(t.maxWarmupSeconds()),
+                t.samples());
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /**
@@ -201,6 +207,38 @@ final class BenchCommand implements Callable<Integer> {
         };
     }
 
+    // ---------------------------------------------------------------- memory
+
+    /** What the tool itself allocates for {@code s} (everything but the backend's workspace). */
+    static MemoryBudget toolMemory(RnnConfig cfg, BenchSpec s) {
+        long T = s.shape().seqLength(), N = s.shape().batch(), I = cfg.inputSize(), H = cfg.hiddenSize();
+        int e = s.dtype().bytes();
+        boolean lstm = cfg.cell().hasCellState();
+        long state = (long) cfg.stateRows() * N * H;
+        long stateTensors = lstm ? 2 : 1;
+        MemoryBudget b = new MemoryBudget().add("weights", cfg.parameterCount(), e);
+        switch (s.mode()) {
+            case fwd -> b.add("input", T * N * I, e).add("output", T * N * cfg.outputSize(), e)
+                    .add("initial and final states", 2 * stateTensors * state, e);
+            case fwdbwd -> b.add("input", T * N * I, e).add("output", T * N * cfg.outputSize(), e)
+                    .add("initial and final states", 2 * stateTensors * state, e)
+                    .add("output gradient", T * N * cfg.outputSize(), e)
+                    .add("input gradient", T * N * I, e)
+                    .add("state gradients", 2 * stateTensors * state, e)
+                    .add("weight gradients", cfg.parameterCount(), e);
+            case step -> b.add("input", N * I, e).add("states", 2 * stateTensors * state, e);
+        }
+        return b;
+    }
+
+    static MemoryBudget.Available availableMemory() {
+        String forced = System.getProperty(AVAILABLE_MEMORY_PROPERTY);
+        if (forced != null) {
+            return new MemoryBudget.Available(Long.parseLong(forced.trim()), "set by -D" + AVAILABLE_MEMORY_PROPERTY);
+        }
+        return MemoryBudget.available();
+    }
+
     // ---------------------------------------------------------------- timing
 
     /** The call to time, and how to free what it uses (its workspace) afterwards. */
@@ -211,47 +249,61 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private double[] measure(RnnBackend b, RnnConfig cfg) {
-        SplittableRandom rnd = new SplittableRandom(seed);
+    private static Sampler.Measurement measure(RnnBackend b, RnnConfig cfg, BenchSpec s, MemoryBudget budget,
+                                               MemoryBudget.Available available, PrintWriter out) {
+        SplittableRandom rnd = new SplittableRandom(s.seed());
+        DType dtype = s.dtype();
         try (Arena arena = Arena.ofShared()) {
             RnnParameters w = RnnParameters.allocate(cfg, arena);
-            for (ParamId id : cfg.parameterIds()) fill(w.get(id), rnd, 1 / Math.sqrt(cfg.hiddenSize()));
-            try (Rnn rnn = Rnn.create(cfg, w, b); Timed timed = prepare(rnn, cfg, arena, rnd)) {
-                for (int i = 0; i < warmup; i++) timed.op().run();
-                double[] ms = new double[samples];
-                for (int i = 0; i < samples; i++) {
-                    long t0 = System.nanoTime();
-                    timed.op().run();
-                    long t1 = System.nanoTime();
-                    ms[i] = (t1 - t0) / 1e6;
+            ALLOCATED_BYTES.addAndGet(cfg.parameterCount() * dtype.bytes());
+            for (ParamId id : cfg.parameterIds()) fill(dtype, w.get(id), rnd, 1 / Math.sqrt(cfg.hiddenSize()));
+            try (Rnn rnn = Rnn.create(cfg, w, b)) {
+                int T = s.shape().seqLength(), N = s.shape().batch();
+                long ws = switch (s.mode()) {
+                    case fwd -> rnn.workspaceBytes(Mode.INFERENCE, T, N);
+                    case fwdbwd -> rnn.workspaceBytes(Mode.TRAINING, T, N);
+                    case step -> rnn.stepWorkspaceBytes(Mode.INFERENCE, N);
+                };
+                budget.addBytes("workspace", ws);
+                budget.require("bench " + s.describe(), available, null);
+                out.println("  memory: " + MemoryBudget.human(budget.total()) + " allocated off-heap (of "
+                        + MemoryBudget.human(available.bytes()) + " available)");
+                try (Timed timed = prepare(rnn, cfg, s, arena, rnd)) {
+                    return Sampler.measure(s.timing(), () -> timed.op().run());
+                } catch (RuntimeException | Error e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
                 }
-                return ms;
             }
         }
     }
 
-    /** Allocates and fills everything the call of {@link #mode} needs, before any timing. */
-    private Timed prepare(Rnn rnn, RnnConfig cfg, Arena arena, SplittableRandom rnd) {
-        int T = shape.seqLength(), N = shape.batch();
-        boolean lstm = cell.hasCellState();
+    /** Allocates and fills everything the call of {@code s.mode()} needs, before any timing. */
+    private static Timed prepare(Rnn rnn, RnnConfig cfg, BenchSpec s, Arena arena, SplittableRandom rnd) {
+        int T = s.shape().seqLength(), N = s.shape().batch();
+        DType dt = s.dtype();
+        boolean lstm = cfg.cell().hasCellState();
         long stateElems = (long) cfg.stateRows() * N * cfg.hiddenSize();
-        return switch (mode) {
+        return switch (s.mode()) {
             case fwd, fwdbwd -> {
                 SequenceArgs a = new SequenceArgs().shape(T, N)
-                        .input(random(arena, (long) T * N * cfg.inputSize(), rnd))
-                        .h0(random(arena, stateElems, rnd)).c0(lstm ? random(arena, stateElems, rnd) : null)
-                        .output(zeros(arena, (long) T * N * cfg.outputSize()))
-                        .hN(zeros(arena, stateElems)).cN(lstm ? zeros(arena, stateElems) : null);
-                if (mode == BenchMode.fwd) {
+                        .input(random(dt, arena, (long) T * N * cfg.inputSize(), rnd))
+                        .h0(random(dt, arena, stateElems, rnd)).c0(lstm ? random(dt, arena, stateElems, rnd) : null)
+                        .output(zeros(dt, arena, (long) T * N * cfg.outputSize()))
+                        .hN(zeros(dt, arena, stateElems)).cN(lstm ? zeros(dt, arena, stateElems) : null);
+                if (s.mode() == BenchMode.fwd) {
                     RnnWorkspace inf = rnn.newWorkspace(Mode.INFERENCE, T, N);
                     yield new Timed(() -> rnn.forward(a, inf), inf::close);
                 }
+                RnnParameters wg = RnnParameters.allocate(cfg, arena);
+                ALLOCATED_BYTES.addAndGet(cfg.parameterCount() * dt.bytes());
                 GradientArgs g = new GradientArgs()
-                        .gradOutput(random(arena, (long) T * N * cfg.outputSize(), rnd))
-                        .gradHN(random(arena, stateElems, rnd)).gradCN(lstm ? random(arena, stateElems, rnd) : null)
-                        .gradInput(zeros(arena, (long) T * N * cfg.inputSize()))
-                        .gradH0(zeros(arena, stateElems)).gradC0(lstm ? zeros(arena, stateElems) : null)
-                        .weightGrads(RnnParameters.allocate(cfg, arena));
+                        .gradOutput(random(dt, arena, (long) T * N * cfg.outputSize(), rnd))
+                        .gradHN(random(dt, arena, stateElems, rnd)).gradCN(lstm ? random(dt, arena, stateElems, rnd) : null)
+                        .gradInput(zeros(dt, arena, (long) T * N * cfg.inputSize()))
+                        .gradH0(zeros(dt, arena, stateElems)).gradC0(lstm ? zeros(dt, arena, stateElems) : null)
+                        .weightGrads(wg);
                 RnnWorkspace train = rnn.newWorkspace(Mode.TRAINING, T, N);
                 yield new Timed(() -> {
                     rnn.forward(a, train);
@@ -259,55 +311,74 @@ final class BenchCommand implements Callable<Integer> {
                 }, train::close);
             }
             case step -> {
-                StepArgs step = new StepArgs().batch(N).input(random(arena, (long) N * cfg.inputSize(), rnd))
-                        .hPrev(random(arena, stateElems, rnd)).cPrev(lstm ? random(arena, stateElems, rnd) : null)
-                        .hNext(zeros(arena, stateElems)).cNext(lstm ? zeros(arena, stateElems) : null);
+                StepArgs step = new StepArgs().batch(N).input(random(dt, arena, (long) N * cfg.inputSize(), rnd))
+                        .hPrev(random(dt, arena, stateElems, rnd)).cPrev(lstm ? random(dt, arena, stateElems, rnd) : null)
+                        .hNext(zeros(dt, arena, stateElems)).cNext(lstm ? zeros(dt, arena, stateElems) : null);
                 StepWorkspace inf = rnn.newStepWorkspace(Mode.INFERENCE, N);
                 yield new Timed(() -> rnn.stepForward(0, 0, step, inf), inf::close);
             }
         };
     }
 
-    private MemorySegment zeros(Arena arena, long elements) {
-        return arena.allocate(Math.max(1, elements) * dtype.bytes(), 64);
+    private static MemorySegment zeros(DType dt, Arena arena, long elements) {
+        long bytes = Math.max(1, elements) * dt.bytes();
+        ALLOCATED_BYTES.addAndGet(bytes);
+        return arena.allocate(bytes, 64);
     }
 
-    private MemorySegment random(Arena arena, long elements, SplittableRandom rnd) {
-        MemorySegment s = zeros(arena, elements);
-        fill(s, rnd, 1);
+    private static MemorySegment random(DType dt, Arena arena, long elements, SplittableRandom rnd) {
+        MemorySegment s = zeros(dt, arena, elements);
+        fill(dt, s, rnd, 1);
         return s;
     }
 
-    private void fill(MemorySegment s, SplittableRandom rnd, double scale) {
-        long n = s.byteSize() / dtype.bytes();
+    private static void fill(DType dt, MemorySegment s, SplittableRandom rnd, double scale) {
+        long n = s.byteSize() / dt.bytes();
         for (long i = 0; i < n; i++) {
-            dtype.set(s, i, scale * (2 * rnd.nextDouble() - 1));
+            dt.set(s, i, scale * (2 * rnd.nextDouble() - 1));
         }
     }
 
     // ---------------------------------------------------------------- JSON
 
-    private static void writeJson(Path file, Result r) throws IOException {
+    private static void writeJson(Path file, String backendName, BenchSpec s, Sampler.Measurement m, double flops)
+            throws IOException {
         CpuInfo cpu = CpuInfo.read();
+        SampleStats st = m.stats();
+        Sampler.Settings t = s.timing();
         StringBuilder sb = new StringBuilder("{\n");
-        field(sb, "backend", str(r.backend()));
-        field(sb, "cell", str(r.cell().id()));
-        field(sb, "mode", str(r.mode().name()));
-        field(sb, "dtype", str(Converters.shortName(r.dtype())));
-        field(sb, "T", Integer.toString(r.shape().seqLength()));
-        field(sb, "N", Integer.toString(r.shape().batch()));
-        field(sb, "I", Integer.toString(r.shape().inputSize()));
-        field(sb, "H", Integer.toString(r.shape().hiddenSize()));
-        field(sb, "threads", Integer.toString(r.threads()));
-        field(sb, "warmup", Integer.toString(r.warmup()));
-        StringBuilder s = new StringBuilder("[");
-        for (int i = 0; i < r.samplesMs().length; i++) s.append(i == 0 ? "" : ", ").append(num(r.samplesMs()[i]));
-        field(sb, "samples_ms", s.append(']').toString());
-        field(sb, "median_ms", num(r.medianMs()));
-        field(sb, "min_ms", num(r.minMs()));
-        field(sb, "flops", num(r.flops()));
-        field(sb, "gflops", num(r.gflops(r.medianMs())));
-        field(sb, "gflops_best", num(r.gflops(r.minMs())));
+        field(sb, "backend", str(backendName));
+        field(sb, "cell", str(s.cell().id()));
+        field(sb, "mode", str(s.mode().name()));
+        field(sb, "dtype", str(s.dtypeName()));
+        field(sb, "T", Integer.toString(s.shape().seqLength()));
+        field(sb, "N", Integer.toString(s.shape().batch()));
+        field(sb, "I", Integer.toString(s.shape().inputSize()));
+        field(sb, "H", Integer.toString(s.shape().hiddenSize()));
+        field(sb, "threads", Integer.toString(s.threads()));
+        field(sb, "warmup_min_calls", Integer.toString(t.minWarmupCalls()));
+        field(sb, "warmup_min_s", num2(t.minWarmupSeconds()));
+        field(sb, "warmup_max_s", num2(t.maxWarmupSeconds()));
+        field(sb, "settle_pct", num2(t.settlePercent()));
+        field(sb, "warmup_calls", Integer.toString(m.warmupCalls()));
+        field(sb, "warmup_s", num2(m.warmupSeconds()));
+        field(sb, "settled", Boolean.toString(m.settled()));
+        StringBuilder w = new StringBuilder("[");
+        for (int i = 0; i < m.windowMediansMs().size(); i++) w.append(i == 0 ? "" : ", ").append(num2(m.windowMediansMs().get(i)));
+        field(sb, "warmup_window_medians_ms", w.append(']').toString());
+        StringBuilder a = new StringBuilder("[");
+        for (int i = 0; i < m.samplesMs().length; i++) a.append(i == 0 ? "" : ", ").append(num2(m.samplesMs()[i]));
+        field(sb, "samples_ms", a.append(']').toString());
+        field(sb, "median_ms", num2(st.median()));
+        field(sb, "min_ms", num2(st.min()));
+        field(sb, "q1_ms", num2(st.q1()));
+        field(sb, "q3_ms", num2(st.q3()));
+        field(sb, "max_ms", num2(st.max()));
+        field(sb, "flops", num2(flops));
+        field(sb, "gflops", num2(BenchLine.gflops(flops, st.median())));
+        field(sb, "gflops_best", num2(BenchLine.gflops(flops, st.min())));
+        field(sb, "jit_ms_warmup", Long.toString(m.jitMsWarmup()));
+        field(sb, "jit_ms_samples", Long.toString(m.jitMsSamples()));
         field(sb, "cpu_model", str(cpu.model()));
         field(sb, "jdk", str(Runtime.version() + " (" + System.getProperty("java.vendor") + ")"));
         sb.append("  \"date\": ").append(str(Instant.now().toString())).append("\n}\n");
@@ -320,7 +391,7 @@ final class BenchCommand implements Callable<Integer> {
         sb.append("  ").append(str(name)).append(": ").append(value).append(",\n");
     }
 
-    private static String num(double v) {
+    private static String num2(double v) {
         return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 

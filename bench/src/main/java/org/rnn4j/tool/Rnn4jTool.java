@@ -8,8 +8,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code ./rnn4j} command-line tool: {@code info}, {@code conform}, {@code gradcheck}, {@code bench} and
- * {@code demo}, each with {@code --help}.
+ * The {@code ./rnn4j} command-line tool: {@code info}, {@code conform}, {@code gradcheck}, {@code bench},
+ * {@code peer}, {@code compare} and {@code demo}, each with {@code --help}.
  *
  * <p>Run it with the JVM flags every rnn4j process needs:
  * <pre>
@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Rnn4jTool.Version.class,
         description = "Fused RNN kernels for the JVM: conformance, gradient checks, benchmarks and system info.",
         subcommands = {InfoCommand.class, ConformCommand.class, GradcheckCommand.class, BenchCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class},
+                PeerCommand.class, CompareCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "The ./rnn4j launcher also understands 'test' (the whole test suite, mvn verify).",
                 "Exit status: 0 success, 1 a check failed or could not run, 2 bad usage."})
 public final class Rnn4jTool implements Runnable {
@@ -35,7 +35,7 @@ public final class Rnn4jTool implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "Missing required subcommand (one of info, conform, "
-                + "gradcheck, bench, demo)");
+                + "gradcheck, bench, peer, compare, demo)");
     }
 
     /** The configured command line (converters, exception handling); tests call this with their own out/err. */
@@ -44,7 +44,9 @@ public final class Rnn4jTool implements Runnable {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
-            if (ex instanceof ToolException) {
+            if (ex instanceof ToolException || ex instanceof IllegalArgumentException) {
+                // IllegalArgumentException: the library's validation (it names the argument, the expected and
+                // the given value), reported like the tool's own errors, without a stack trace.
                 err.println(cmd.getCommandName() + ": error: " + ex.getMessage());
             } else {
                 err.println(cmd.getCommandName() + ": unexpected error: " + ex);

@@ -23,14 +23,26 @@ import org.rnn4j.RnnPlan;
 import org.rnn4j.util.MiniJson;
 
 class BenchCommandTest {
-    private static final Pattern LINE = Pattern.compile("bench: backend=(\\w+) cell=(\\w+) mode=(\\w+) dtype=(f32|f64) "
-            + "T=(\\d+) N=(\\d+) I=(\\d+) H=(\\d+) threads=(\\d+) median_ms=(\\d+\\.\\d+) gflops=(\\d+\\.\\d+)");
+    /** The bench line: the original fields first, in their order, then the spread and the warm-up. */
+    static final Pattern LINE = Pattern.compile("bench: backend=(\\w+) cell=(\\w+) mode=(\\w+) dtype=(f32|f64) "
+            + "T=(\\d+) N=(\\d+) I=(\\d+) H=(\\d+) threads=(\\d+) median_ms=(\\d+\\.\\d+) gflops=(\\d+\\.\\d+) "
+            + "min_ms=(\\d+\\.\\d+) q1_ms=(\\d+\\.\\d+) q3_ms=(\\d+\\.\\d+) max_ms=(\\d+\\.\\d+) samples=(\\d+) "
+            + "warmup_calls=(\\d+) warmup_s=(\\d+\\.\\d) settled=(yes|no)");
+
+    /** Options that keep a test's warm-up to the minimum calls. */
+    static final String[] QUICK = {"--warmup", "1", "--warmup-time", "0", "--warmup-max", "0", "--samples", "5"};
+
+    static String[] args(String[] head, String... tail) {
+        String[] out = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, out, head.length, tail.length);
+        return out;
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"fwd", "fwdbwd", "step"})
     void tinyShapeOnTheReference(String mode) {
-        ToolRun run = ToolRun.of("bench", "--backend", "reference", "--cell", "gru", "--mode", mode,
-                "--shape", "3,2,4,5", "--warmup", "1", "--samples", "5");
+        ToolRun run = ToolRun.of(args(new String[] {"bench", "--backend", "reference", "--cell", "gru", "--mode", mode,
+                "--shape", "3,2,4,5"}, QUICK));
         assertEquals(0, run.exitCode(), run.toString());
         Matcher m = LINE.matcher(run.lastLine());
         assertTrue(m.matches(), "last line: " + run.lastLine());
@@ -38,14 +50,42 @@ class BenchCommandTest {
                 List.of(m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), m.group(7), m.group(8),
                         m.group(9)));
         assertTrue(Double.parseDouble(m.group(10)) > 0, run.lastLine());
+        double min = Double.parseDouble(m.group(12)), q1 = Double.parseDouble(m.group(13));
+        double median = Double.parseDouble(m.group(10)), q3 = Double.parseDouble(m.group(14));
+        double max = Double.parseDouble(m.group(15));
+        assertTrue(min <= q1 && q1 <= median && median <= q3 && q3 <= max, run.lastLine());
+        assertEquals("5", m.group(16));
+        assertEquals("1", m.group(17), "with --warmup-max 0 the warm-up stops after the minimum calls");
+        assertEquals("no", m.group(19));
         assertEquals(1, run.lines().stream().filter(l -> l.startsWith("bench:")).count(), run.out());
-        assertTrue(run.out().contains("median") && run.out().contains("min"), run.out());
+        assertTrue(run.out().contains("median") && run.out().contains("quartiles"), run.out());
+        assertTrue(run.out().contains("had NOT settled"), run.out());
+    }
+
+    @Test
+    void warmsUpByTimeUntilSettled() {
+        ToolRun run = ToolRun.of("bench", "--backend", "reference", "--cell", "rnn_tanh", "--mode", "fwd",
+                "--shape", "4,2,3,3", "--warmup", "3", "--warmup-time", "0.3", "--warmup-max", "20", "--samples", "7");
+        assertEquals(0, run.exitCode(), run.toString());
+        Matcher m = LINE.matcher(run.lastLine());
+        assertTrue(m.matches(), run.lastLine());
+        int calls = Integer.parseInt(m.group(17));
+        double seconds = Double.parseDouble(m.group(18));
+        assertEquals("7", m.group(16));
+        assertTrue(calls >= 3 * Sampler.WINDOW_CALLS, run.lastLine());
+        if (m.group(19).equals("yes")) {
+            // Three windows of at least 0.2 s each, and at least --warmup-time.
+            assertTrue(seconds >= 0.55, run.lastLine());
+        } else {
+            assertTrue(seconds >= 19.9, run.lastLine());
+        }
+        assertTrue(run.out().contains("warm-up window medians (ms):"), run.out());
     }
 
     @Test
     void threadsTheBackendCannotUseAreAnError() {
         ToolRun run = ToolRun.of("bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd",
-                "--shape", "2,3,2,3", "--threads", "4", "--warmup", "1", "--samples", "5");
+                "--shape", "2,3,2,3", "--threads", "4", "--warmup", "1", "--warmup-time", "0", "--warmup-max", "0");
         assertEquals(1, run.exitCode(), run.toString());
         assertTrue(run.err().contains("threads: expected 0 or 1 for the single-threaded reference backend but was 4"),
                 run.err());
@@ -57,7 +97,7 @@ class BenchCommandTest {
         Path json = dir.resolve("out/result.json");
         ToolRun run = ToolRun.of("bench", "--backend", "reference", "--cell", "lstm_peephole", "--mode", "fwdbwd",
                 "--shape", "2,3,2,3", "--dtype", "f64", "--threads", "1",
-                "--warmup", "1", "--samples", "6", "--json", json.toString());
+                "--warmup", "2", "--warmup-time", "0", "--warmup-max", "0", "--samples", "6", "--json", json.toString());
         assertEquals(0, run.exitCode(), run.toString());
         Matcher m = LINE.matcher(run.lastLine());
         assertTrue(m.matches(), run.lastLine());
@@ -69,9 +109,12 @@ class BenchCommandTest {
         assertEquals("lstm_peephole", j.get("cell"));
         assertEquals("fwdbwd", j.get("mode"));
         assertEquals(1L, j.get("threads"));
-        assertEquals(1L, j.get("warmup"));
+        assertEquals(2L, j.get("warmup_min_calls"));
+        assertEquals(2L, j.get("warmup_calls"));
+        assertEquals(false, j.get("settled"));
         assertEquals(6, ((List<?>) j.get("samples_ms")).size());
-        for (String k : List.of("median_ms", "min_ms", "gflops", "flops", "cpu_model", "jdk", "date", "T", "N", "I", "H")) {
+        for (String k : List.of("median_ms", "min_ms", "q1_ms", "q3_ms", "max_ms", "gflops", "flops", "cpu_model", "jdk",
+                "date", "T", "N", "I", "H", "warmup_s", "warmup_max_s", "settle_pct", "jit_ms_warmup")) {
             assertTrue(j.containsKey(k), k);
         }
         // 3x forward: 2*T*N*(I+H)*G*H.
@@ -117,11 +160,14 @@ class BenchCommandTest {
                 {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4", "--dtype", "f16"},
                 {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4", "--threads", "0"},
                 {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4", "--warmup", "0"},
+                {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4", "--warmup-time", "-1"},
+                {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4", "--warmup-time", "5", "--warmup-max", "4"},
+                {"bench", "--backend", "reference", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4", "--settle", "0"},
                 {"bench", "--backend", "nope", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4"},
                 {"bench", "--cell", "lstm", "--mode", "fwd", "--shape", "1,2,3,4"},
         };
         String[] expect = {"--shape", "--shape", "--cell", "--mode", "--samples", "--dtype", "--threads", "--warmup",
-                "--backend", "--backend"};
+                "--warmup-time", "--warmup-max", "--settle", "--backend", "--backend"};
         for (int i = 0; i < bad.length; i++) {
             ToolRun run = ToolRun.of(bad[i]);
             assertEquals(2, run.exitCode(), String.join(" ", bad[i]) + "\n" + run);

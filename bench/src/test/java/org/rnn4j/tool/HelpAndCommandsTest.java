@@ -15,24 +15,28 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelpAndCommandsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"info", "conform", "gradcheck", "bench", "demo"})
+    @ValueSource(strings = {"info", "conform", "gradcheck", "bench", "peer", "compare", "demo", "peer torch",
+            "peer onnxruntime", "peer openblas", "peer peak"})
     void helpWorksForEverySubcommand(String sub) {
+        String[] words = sub.split(" ");
         for (String flag : new String[] {"--help", "-h"}) {
-            ToolRun run = ToolRun.of(sub, flag);
+            ToolRun run = ToolRun.of(BenchCommandTest.args(words, flag));
             assertEquals(0, run.exitCode(), run.toString());
             assertTrue(run.out().startsWith("Usage: rnn4j " + sub), run.out());
             assertTrue(run.out().contains("--help"), run.out());
         }
-        ToolRun viaHelp = ToolRun.of("help", sub);
-        assertEquals(0, viaHelp.exitCode(), viaHelp.toString());
-        assertTrue(viaHelp.out().startsWith("Usage: rnn4j " + sub), viaHelp.out());
+        if (words.length == 1) {
+            ToolRun viaHelp = ToolRun.of("help", sub);
+            assertEquals(0, viaHelp.exitCode(), viaHelp.toString());
+            assertTrue(viaHelp.out().startsWith("Usage: rnn4j " + sub), viaHelp.out());
+        }
     }
 
     @Test
     void topLevelHelpListsTheSubcommands() {
         ToolRun run = ToolRun.of("--help");
         assertEquals(0, run.exitCode(), run.toString());
-        for (String sub : new String[] {"info", "conform", "gradcheck", "bench", "demo"}) {
+        for (String sub : new String[] {"info", "conform", "gradcheck", "bench", "peer", "compare", "demo"}) {
             assertTrue(Pattern.compile("^\\s+" + sub + "\\s", Pattern.MULTILINE).matcher(run.out()).find(), run.out());
         }
         assertEquals(0, ToolRun.of("--version").exitCode());

@@ -1,0 +1,94 @@
+package org.rnn4j.tool;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Runs a peer in a child process, passing its output through and picking up its bench line. */
+final class ChildProcess {
+    private ChildProcess() {}
+
+    /**
+     * Runs {@code command} with {@code env} changes (null values remove a variable), copying its stdout to
+     * {@code out} except for its bench line, which is returned, and its stderr to {@code err}. A non-zero exit or a
+     * missing bench line is a {@link ToolException} naming {@code what}.
+     */
+    static String run(String what, List<String> command, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        OpenblasEnv.apply(env, pb.environment());
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new ToolException(what + ": cannot start " + command.get(0) + ": " + e.getMessage(), e);
+        }
+        Thread errPump = Thread.ofPlatform().daemon().start(() -> pump(p.getErrorStream(), err, null));
+        List<String> bench = new ArrayList<>();
+        pump(p.getInputStream(), out, bench);
+        int code;
+        try {
+            code = p.waitFor();
+            errPump.join();
+        } catch (InterruptedException e) {
+            p.destroy();
+            Thread.currentThread().interrupt();
+            throw new ToolException(what + ": interrupted", e);
+        }
+        err.flush();
+        out.flush();
+        if (code != 0) throw new ToolException(what + " failed (exit status " + code + "; its messages are above)");
+        if (bench.isEmpty()) throw new ToolException(what + " printed no bench line");
+        return bench.get(bench.size() - 1);
+    }
+
+    private static void pump(InputStream in, PrintWriter to, List<String> benchLines) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (benchLines != null && BenchLine.parse(line) != null) {
+                    benchLines.add(line);
+                    continue;
+                }
+                synchronized (to) {
+                    to.println(line);
+                    to.flush();
+                }
+            }
+        } catch (IOException e) {
+            synchronized (to) {
+                to.println("(output lost: " + e.getMessage() + ")");
+            }
+        }
+    }
+
+    /**
+     * The command that starts this tool again in a new JVM: the same java, JVM options (module flags,
+     * {@code -Xmx}, {@code -Duser.home}, ...) and class path, then {@code args}.
+     */
+    static List<String> toolCommand(List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // Agents and debuggers of the parent (a test runner's) would clash in the child.
+            if (a.startsWith("-javaagent") || a.startsWith("-agentlib") || a.startsWith("-Xrunjdwp")) continue;
+            cmd.add(a);
+        }
+        if (cmd.stream().noneMatch(a -> a.contains("jdk.incubator.vector")) && VectorSupport.available()) {
+            cmd.add("--add-modules");
+            cmd.add(VectorSupport.MODULE);
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Rnn4jTool.class.getName());
+        cmd.addAll(args);
+        return cmd;
+    }
+}
