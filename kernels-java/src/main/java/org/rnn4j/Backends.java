@@ -21,13 +21,23 @@ public final class Backends {
 
     static {
         KNOWN.put("reference", "rnn4j-kernels-java is not on the class path");
-        KNOWN.put("vector", "no provider on the class path: the Vector API backend is not part of this build "
-                + "(it is the next planned piece of work)");
+        KNOWN.put("vector", "rnn4j-kernels-java is not on the class path");
         KNOWN.put("native", "no provider on the class path: add rnn4j-kernels-native (and its OpenBLAS "
                 + "dependencies) to the class path");
     }
 
     private Backends() {}
+
+    /** What an available backend runs (its provider's {@link BackendProvider#details()}); "" when unknown or unavailable. */
+    public static String details(String name) {
+        BackendProvider p = providers().get(name);
+        if (p == null || !info(name, p).available()) return "";
+        try {
+            return p.details();
+        } catch (RuntimeException | LinkageError e) {
+            return "details unavailable: " + e;
+        }
+    }
 
     /** Availability of one backend. */
     public record Info(String name, boolean available, String reason) {

@@ -48,6 +48,8 @@ final class InfoCommand implements Callable<Integer> {
         for (Backends.Info i : Backends.list()) {
             out.println(String.format("  %-10s %s", i.name(), i.available() ? "available"
                     : "not available: " + i.reason()));
+            String details = i.available() ? Backends.details(i.name()) : "";
+            if (!details.isEmpty()) out.println(String.format("  %-10s %s", "", details));
         }
 
         out.println();

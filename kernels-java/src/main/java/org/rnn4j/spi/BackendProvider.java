@@ -14,6 +14,14 @@ public interface BackendProvider {
     String unavailableReason();
 
     /**
+     * What runs when this backend is available, for {@code info} and bug reports: vector widths, kernel paths,
+     * libraries and their versions, default threads. Called only when available; may load what the backend needs.
+     */
+    default String details() {
+        return "";
+    }
+
+    /**
      * A new backend instance; only called when available. Throws IllegalArgumentException naming the option
      * when the backend cannot honour {@code options}.
      */

@@ -46,6 +46,12 @@ public final class VectorProvider implements BackendProvider {
     }
 
     @Override
+    public String details() {
+        return Species.describe() + "; float32 tanh/sigmoid: rational approximation (abs error < 3e-7), float64: "
+                + "lanewise TANH; threads: " + org.rnn4j.spi.Cpu.physicalCores() + " by default (physical cores)";
+    }
+
+    @Override
     public RnnBackend create(BackendOptions options) {
         return new VectorBackend(options);
     }
