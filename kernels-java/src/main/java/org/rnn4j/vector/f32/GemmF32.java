@@ -129,6 +129,22 @@ public final class GemmF32 {
         c7.intoArray(c, o + 7 * V);
     }
 
+    /** One row against one panel: the GEMV's tail (two FMA chains). */
+    static void row1(float[] a, int aOff, int ks, float[] b, int bOff, int K, float[] c, int cOff, boolean accumulate) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0;
+        for (int k = 0, ak = aOff, bo = bOff; k < K; k++, ak += ks, bo += NR) {
+            FloatVector x = FloatVector.broadcast(S, a[ak]);
+            c0 = x.fma(FloatVector.fromArray(S, b, bo), c0);
+            c1 = x.fma(FloatVector.fromArray(S, b, bo + V), c1);
+        }
+        if (accumulate) {
+            c0 = c0.add(FloatVector.fromArray(S, c, cOff));
+            c1 = c1.add(FloatVector.fromArray(S, c, cOff + V));
+        }
+        c0.intoArray(c, cOff);
+        c1.intoArray(c, cOff + V);
+    }
+
     /**
      * {@code C[rows [r0, r1)][panels [p0, p1)] (+)= A · B}, rows in whole tiles of MR (r0 and the row capacity of A
      * and C allow it). Row r of A starts at {@code aOff + r·rs}, of C at {@code cOff + r·ldc}; panel p of B at
@@ -145,8 +161,10 @@ public final class GemmF32 {
                 row4(a, aOff + r0 * rs, ks, b, bOff + p * panelStride, panelStride, K, c, cOff + r0 * ldc + p * NR,
                         accumulate);
             }
-            p0 = p;
-            if (p0 == p1) return;
+            for (; p < p1; p++) {
+                row1(a, aOff + r0 * rs, ks, b, bOff + p * panelStride, K, c, cOff + r0 * ldc + p * NR, accumulate);
+            }
+            return;
         }
         for (int rb = r0; rb < r1; rb += mc) {
             int re = Math.min(r1, rb + mc);

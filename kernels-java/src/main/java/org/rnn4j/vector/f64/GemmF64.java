@@ -130,6 +130,22 @@ public final class GemmF64 {
         c7.intoArray(c, o + 7 * V);
     }
 
+    /** One row against one panel: the GEMV's tail (two FMA chains). */
+    static void row1(double[] a, int aOff, int ks, double[] b, int bOff, int K, double[] c, int cOff, boolean accumulate) {
+        DoubleVector c0 = DoubleVector.zero(S), c1 = c0;
+        for (int k = 0, ak = aOff, bo = bOff; k < K; k++, ak += ks, bo += NR) {
+            DoubleVector x = DoubleVector.broadcast(S, a[ak]);
+            c0 = x.fma(DoubleVector.fromArray(S, b, bo), c0);
+            c1 = x.fma(DoubleVector.fromArray(S, b, bo + V), c1);
+        }
+        if (accumulate) {
+            c0 = c0.add(DoubleVector.fromArray(S, c, cOff));
+            c1 = c1.add(DoubleVector.fromArray(S, c, cOff + V));
+        }
+        c0.intoArray(c, cOff);
+        c1.intoArray(c, cOff + V);
+    }
+
     /**
      * {@code C[rows [r0, r1)][panels [p0, p1)] (+)= A · B}, rows in whole tiles of MR (r0 and the row capacity of A
      * and C allow it). Row r of A starts at {@code aOff + r·rs}, of C at {@code cOff + r·ldc}; panel p of B at
@@ -146,8 +162,10 @@ public final class GemmF64 {
                 row4(a, aOff + r0 * rs, ks, b, bOff + p * panelStride, panelStride, K, c, cOff + r0 * ldc + p * NR,
                         accumulate);
             }
-            p0 = p;
-            if (p0 == p1) return;
+            for (; p < p1; p++) {
+                row1(a, aOff + r0 * rs, ks, b, bOff + p * panelStride, K, c, cOff + r0 * ldc + p * NR, accumulate);
+            }
+            return;
         }
         for (int rb = r0; rb < r1; rb += mc) {
             int re = Math.min(r1, rb + mc);

@@ -351,30 +351,48 @@ public final class GridF64 implements TeamTask {
                 A = aBuf;
                 aOff = 0;
             }
+            // A single row is a GEMV, bound by streaming the weights: one call over all of this member's panels
+            // keeps four panels in flight. More rows go grain by grain, so each grain's Gh stays in cache for its
+            // post-GEMM pass.
+            boolean gemv = mPad == MR && m == 1;
+            if (gemv) recurrentGemm(pw, A, aOff, 1, q0, q1, false);
             for (int q = q0; q < q1; q++) {
-                cellForward(pw, A, aOff, mPad, m, q, 2 * q, 2 * q + 2, s, d, N, ws, prev, next, yBase, gBase, cBase,
-                        false);
+                if (!gemv) recurrentGemm(pw, A, aOff, mPad, q, q + 1, false);
+                cellForward(pw, m, q, 2 * q, 2 * q + 2, s, d, N, ws, prev, next, yBase, gBase, cBase, false);
             }
             if (kind == CellKind.GRU_RESET_BEFORE) {
                 team.barrier(); // W_hn multiplies r ⊙ h of every unit
+                if (gemv) recurrentGemm(pw, rh, 0, 1, q0, q1, true);
                 for (int q = q0; q < q1; q++) {
-                    cellForward(pw, A, aOff, mPad, m, q, 2 * q, 2 * q + 2, s, d, N, ws, prev, next, yBase, gBase,
-                            cBase, true);
+                    if (!gemv) recurrentGemm(pw, rh, 0, mPad, q, q + 1, true);
+                    cellForward(pw, m, q, 2 * q, 2 * q + 2, s, d, N, ws, prev, next, yBase, gBase, cBase, true);
                 }
             }
             team.barrier();
         }
     }
 
-    /** One cell step for unit grain q (unit blocks [b0, b1)) of the m active rows. */
-    private void cellForward(PackedWeightsF64 pw, double[] A, int aOff, int mPad, int m, int q, int b0, int b1, int s,
-                             int d, int N, MemorySegment ws, int prev, int next, long yBase, long gBase, long cBase,
-                             boolean secondHalf) {
-        int H = hidden, K = hidden, ps = K * NR;
+    /**
+     * The recurrent GEMM of unit grains [q0, q1) for the first {@code rows} rows of A into Gh: every gate's panels
+     * of those units ({@code nOnly}: only the n gate's, the reset-before GRU's second GEMM).
+     */
+    private void recurrentGemm(PackedWeightsF64 pw, double[] A, int aOff, int rows, int q0, int q1, boolean nOnly) {
+        int K = hidden, ps = K * NR;
+        int per = gl.panelsPerGrain();
+        if (!nOnly) GemmF64.multiply(A, aOff, hp, 1, 0, rows, pw.whhT, 0, ps, K, per * q0, per * q1, gh, 0, fw, false, rows);
+        if (kind == CellKind.GRU_LINEAR_BEFORE_RESET || nOnly) {
+            int n0 = gl.nPanel0();
+            GemmF64.multiply(A, aOff, hp, 1, 0, rows, pw.whhT, 0, ps, K, n0 + q0, n0 + q1, gh, 0, fw, false, rows);
+        }
+    }
+
+    /** The post-GEMM pass of one cell step for unit grain q (unit blocks [b0, b1)) of the m active rows. */
+    private void cellForward(PackedWeightsF64 pw, int m, int q, int b0, int b1, int s, int d, int N, MemorySegment ws,
+                             int prev, int next, long yBase, long gBase, long cBase, boolean secondHalf) {
+        int H = hidden;
         MemorySegment gates = gBase >= 0 ? ws : null;
         switch (kind) {
             case LSTM, LSTM_PEEPHOLE -> {
-                GemmF64.multiply(A, aOff, hp, 1, 0, mPad, pw.whhT, 0, ps, K, 4 * q, 4 * q + 4, gh, 0, fw, false, mPad);
                 for (int i = 0; i < m; i++) {
                     int n = order[i], t = time(s, d, len[n]), r = t * N + n;
                     long gOff = gBase + (long) r * sw * W;
@@ -395,9 +413,6 @@ public final class GridF64 implements TeamTask {
                 }
             }
             case GRU_LINEAR_BEFORE_RESET -> {
-                GemmF64.multiply(A, aOff, hp, 1, 0, mPad, pw.whhT, 0, ps, K, 2 * q, 2 * q + 2, gh, 0, fw, false, mPad);
-                GemmF64.multiply(A, aOff, hp, 1, 0, mPad, pw.whhT, 0, ps, K, gl.nPanel0() + q, gl.nPanel0() + q + 1,
-                        gh, 0, fw, false, mPad);
                 for (int i = 0; i < m; i++) {
                     int n = order[i], t = time(s, d, len[n]), r = t * N + n;
                     long gOff = gBase + (long) r * sw * W;
@@ -408,8 +423,6 @@ public final class GridF64 implements TeamTask {
             }
             case GRU_RESET_BEFORE -> {
                 if (!secondHalf) {
-                    GemmF64.multiply(A, aOff, hp, 1, 0, mPad, pw.whhT, 0, ps, K, 2 * q, 2 * q + 2, gh, 0, fw, false,
-                            mPad);
                     for (int i = 0; i < m; i++) {
                         int n = order[i], t = time(s, d, len[n]), r = t * N + n;
                         long gOff = gBase + (long) r * sw * W;
@@ -417,10 +430,8 @@ public final class GridF64 implements TeamTask {
                         GruPostGemmF64.resetHidden(gh, i * fw, b0, b1, hbuf, prev + n * hp, rh, i * hp, gates,
                                 gOff + 3L * hp * W);
                     }
-                    java.util.Arrays.fill(rh, m * hp, mPad * hp, 0d);
+                    if (q == 0) java.util.Arrays.fill(rh, m * hp, roundUp(m, MR) * hp, 0d);
                 } else {
-                    GemmF64.multiply(rh, 0, hp, 1, 0, mPad, pw.whhT, 0, ps, K, gl.nPanel0() + q, gl.nPanel0() + q + 1,
-                            gh, 0, fw, false, mPad);
                     for (int i = 0; i < m; i++) {
                         int n = order[i], t = time(s, d, len[n]), r = t * N + n;
                         GruPostGemmF64.update(big, r * fw, gh, i * fw, 2 * hp, null, b0, b1, hbuf, prev + n * hp, hbuf,
@@ -429,7 +440,6 @@ public final class GridF64 implements TeamTask {
                 }
             }
             case RNN_TANH, RNN_RELU -> {
-                GemmF64.multiply(A, aOff, hp, 1, 0, mPad, pw.whhT, 0, ps, K, q, q + 1, gh, 0, fw, false, mPad);
                 boolean relu = kind == CellKind.RNN_RELU;
                 for (int i = 0; i < m; i++) {
                     int n = order[i], t = time(s, d, len[n]), r = t * N + n;
@@ -616,41 +626,25 @@ public final class GridF64 implements TeamTask {
                 java.util.Arrays.fill(dgStep, dgS + m * dgw, dgS + mPad * dgw, 0d);
             }
             team.barrier();
+            // dh_{t-1} for this member's units: one GEMM call over its panels (a GEMV for a single row).
+            int rowsG = m == 1 ? 1 : mPad;
             switch (kind) {
-                case LSTM, LSTM_PEEPHOLE -> {
-                    for (int q = q0; q < q1; q++) {
-                        GemmF64.multiply(dgStep, dgS, dgw, 1, 0, mPad, pw.whh, 0, pw.whhK * NR, 4 * hp, q, q + 1,
-                                dhC, 0, hp, false, mPad);
-                    }
-                }
-                case RNN_TANH, RNN_RELU -> {
-                    for (int q = q0; q < q1; q++) {
-                        GemmF64.multiply(dgStep, dgS, dgw, 1, 0, mPad, pw.whh, 0, pw.whhK * NR, hp, q, q + 1, dhC, 0,
-                                hp, false, mPad);
-                    }
-                }
-                case GRU_LINEAR_BEFORE_RESET -> {
-                    for (int q = q0; q < q1; q++) {
-                        GemmF64.multiply(dgStep, dgS + hp, dgw, 1, 0, mPad, pw.whh, 0, pw.whhK * NR, 3 * hp, q, q + 1,
-                                dhC, 0, hp, true, mPad);
-                    }
-                }
+                case LSTM, LSTM_PEEPHOLE, RNN_TANH, RNN_RELU -> GemmF64.multiply(dgStep, dgS, dgw, 1, 0, rowsG, pw.whh,
+                        0, pw.whhK * NR, pw.whhK, q0, q1, dhC, 0, hp, false, mPad);
+                case GRU_LINEAR_BEFORE_RESET -> GemmF64.multiply(dgStep, dgS + hp, dgw, 1, 0, rowsG, pw.whh, 0,
+                        pw.whhK * NR, 3 * hp, q0, q1, dhC, 0, hp, true, mPad);
                 case GRU_RESET_BEFORE -> {
                     // drh = dan · W_hn (every unit's dan), then dar and the r ⊙ drh part of dh, then the rz GEMM.
-                    for (int q = q0; q < q1; q++) {
-                        GemmF64.multiply(dgStep, dgS + 2 * hp, dgw, 1, 0, mPad, pw.whh, 2 * hp * NR, pw.whhK * NR, hp,
-                                q, q + 1, drh, 0, hp, false, mPad);
-                        for (int i = 0; i < m; i++) {
-                            int n = order[i], t = time(s, d, len[n]), r = t * N + n;
-                            GruPostGemmF64.backwardReset(ws, gBase + (long) r * sw * W, ws, prevOff[r], drh, i * hp,
-                                    dhC, i * hp, dgStep, dgS + i * dgw, big, r * dgw, 2 * q, 2 * q + 2, H);
-                        }
+                    GemmF64.multiply(dgStep, dgS + 2 * hp, dgw, 1, 0, rowsG, pw.whh, 2 * hp * NR, pw.whhK * NR, hp, q0,
+                            q1, drh, 0, hp, false, mPad);
+                    for (int i = 0; i < m; i++) {
+                        int n = order[i], t = time(s, d, len[n]), r = t * N + n;
+                        GruPostGemmF64.backwardReset(ws, gBase + (long) r * sw * W, ws, prevOff[r], drh, i * hp, dhC,
+                                i * hp, dgStep, dgS + i * dgw, big, r * dgw, 2 * q0, 2 * q1, H);
                     }
                     team.barrier();
-                    for (int q = q0; q < q1; q++) {
-                        GemmF64.multiply(dgStep, dgS, dgw, 1, 0, mPad, pw.whh, 0, pw.whhK * NR, 2 * hp, q, q + 1, dhC,
-                                0, hp, true, mPad);
-                    }
+                    GemmF64.multiply(dgStep, dgS, dgw, 1, 0, rowsG, pw.whh, 0, pw.whhK * NR, 2 * hp, q0, q1, dhC, 0,
+                            hp, true, mPad);
                 }
             }
             for (int q = q0; q < q1; q++) {
