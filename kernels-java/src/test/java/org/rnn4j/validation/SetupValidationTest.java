@@ -92,6 +92,10 @@ class SetupValidationTest {
         iae(() -> Cell.rnn(null), "activation", "TANH or RELU", "null");
         iae(() -> DType.parse("f16"), "dtype", "f32, float32, f64, float64", "but was 'f16'");
         for (Cell c : Cell.all()) assertEquals(c, Cell.parse(c.id().toUpperCase().replace('_', '-')));
+        // one name for the vanilla RNN: the factory Cell.rnn makes a Cell.Rnn, with the ids rnn_tanh/rnn_relu
+        assertEquals(new Cell.Rnn(Activation.TANH), Cell.rnn(Activation.TANH));
+        assertEquals(new Cell.Rnn(Activation.RELU), Cell.parse("rnn_relu"));
+        assertEquals("rnn_tanh", Cell.rnn(Activation.TANH).id());
     }
 
     // ---------------------------------------------------------------- RnnParameters
