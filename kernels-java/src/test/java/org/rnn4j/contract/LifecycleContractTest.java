@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.rnn4j.BackendOptions;
 import org.rnn4j.Backends;
 import org.rnn4j.Cell;
 import org.rnn4j.DType;
@@ -69,6 +70,27 @@ class LifecycleContractTest {
         rnn.close();
         assertEquals(1, b.closes.get(), "close is idempotent");
         assertEquals(1, b.preparedCloses.get(), "close is idempotent");
+    }
+
+    /** The owning form with the backend chosen by the system property: the Rnn closes what it created. */
+    @Test
+    void rnnCreatedByTheSystemPropertysNameOwnsItsBackend() {
+        Ref.Net net = Ref.Net.random(CFG, 12);
+        String old = System.getProperty(Backends.PROPERTY);
+        int before = RecordingBackendProvider.CREATED.size();
+        try {
+            System.setProperty(Backends.PROPERTY, RecordingBackendProvider.NAME);
+            String name = Backends.nameFromSystemProperty("reference");
+            assertEquals(RecordingBackendProvider.NAME, name);
+            assertEquals(before, RecordingBackendProvider.CREATED.size(), "naming a backend creates no instance");
+            Rnn rnn = Rnn.create(CFG, net.params(), name, BackendOptions.defaults());
+            RecordingBackend b = RecordingBackendProvider.CREATED.get(before);
+            rnn.close();
+            assertEquals(1, b.closes.get(), "the Rnn closes the backend it created");
+        } finally {
+            if (old == null) System.clearProperty(Backends.PROPERTY);
+            else System.setProperty(Backends.PROPERTY, old);
+        }
     }
 
     @Test

@@ -300,10 +300,20 @@ class SetupValidationTest {
         try {
             System.clearProperty(Backends.PROPERTY);
             assertEquals("reference", Backends.fromSystemProperty("reference").name());
+            assertEquals("reference", Backends.nameFromSystemProperty("reference"));
+            iae(() -> Backends.nameFromSystemProperty(null), "backend", "a backend name", "but was null");
+            iae(() -> Backends.nameFromSystemProperty("nope"), "backend", "but was 'nope'");
             System.setProperty(Backends.PROPERTY, "nope");
             iae(() -> Backends.fromSystemProperty("reference"), "backend", "but was 'nope'");
+            iae(() -> Backends.nameFromSystemProperty("reference"), "backend", "expected one of [reference, vector, "
+                    + "native", "but was 'nope'");
             System.setProperty(Backends.PROPERTY, "vector");
             assertThrows(IllegalStateException.class, () -> Backends.fromSystemProperty("reference"));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Backends.nameFromSystemProperty("reference"));
+            assertTrue(e.getMessage().startsWith("backend 'vector' is not available: "), e.getMessage());
+            System.setProperty(Backends.PROPERTY, "reference");
+            assertEquals("reference", Backends.nameFromSystemProperty("vector"), "the property wins over the fallback");
         } finally {
             if (old == null) System.clearProperty(Backends.PROPERTY);
             else System.setProperty(Backends.PROPERTY, old);
