@@ -1,49 +1,66 @@
-package org.rnn4j.gradcheck;
+package org.rnn4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.rnn4j.Cell;
 import org.rnn4j.DType;
 import org.rnn4j.RnnConfig;
-import org.rnn4j.reference.ReferenceBackend;
+import org.rnn4j.gradcheck.GradcheckCase;
+import org.rnn4j.gradcheck.GradcheckReport;
+import org.rnn4j.gradcheck.GradientChecker;
+import org.rnn4j.spi.RnnBackend;
 
-/** The reference backend passes the whole standard suite and the single-step check of every cell. */
-class StandardSuiteTest {
+/**
+ * Contract (p) of docs/contract.md: the backend passes the gradient checker's whole standard suite (sequence
+ * API) and the single-step check of every cell, on layer 0 of a one-layer network and on layer 1, reverse
+ * direction, of a two-layer bidirectional one.
+ */
+public abstract class GradcheckSuite extends BackendSuite {
 
-    static List<GradcheckCase> standard() {
-        return GradcheckCase.standard();
+    protected GradcheckSuite(BackendUnderTest backend) {
+        super(backend);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("standard")
-    void referencePassesStandardCase(GradcheckCase c) {
-        GradcheckReport r = GradientChecker.defaults().check(new ReferenceBackend(), c);
-        assertTrue(r.passed(), r::toTable);
+    @TestFactory
+    Stream<DynamicTest> standardCases() {
+        return GradcheckCase.standard().stream().map(c -> dynamicTest(c.name(), () -> {
+            GradcheckReport r;
+            try (RnnBackend b = backend.newBackend()) {
+                r = GradientChecker.defaults().check(b, c);
+            }
+            assertTrue(r.passed(), r::toTable);
+        }));
     }
 
-    static Stream<Arguments> steps() {
-        return Cell.all().stream().flatMap(cell -> Stream.of(
-                Arguments.of(new GradcheckCase(cell.id() + "/step", config(cell, 3, 4, 1, false), 1, 3, null, 11), 0, 0),
-                Arguments.of(twoLayerBidirStep(cell.id() + "/step-l1-bidir", cell, 12), 1, 1)));
+    /** Per cell: a one-layer step case (layer 0, forward) and a two-layer bidirectional one (layer 1, reverse). */
+    @TestFactory
+    Stream<DynamicTest> stepChecks() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Cell cell : Cell.all()) {
+            tests.add(stepTest(new GradcheckCase(cell.id() + "/step", config(cell, 3, 4, 1, false), 1, 3, null, 11),
+                    0, 0));
+            tests.add(stepTest(new GradcheckCase(cell.id() + "/step-l1-bidir", config(cell, 2, 3, 2, true), 1, 2,
+                    null, 12), 1, 1));
+        }
+        return tests.stream();
     }
 
-    @ParameterizedTest(name = "{0} layer {1} direction {2}")
-    @MethodSource("steps")
-    void referencePassesStepCheck(GradcheckCase c, int layer, int direction) {
-        GradcheckReport r = GradientChecker.defaults().checkStep(new ReferenceBackend(), c, layer, direction);
-        assertTrue(r.passed(), r::toTable);
-        assertTrue(r.tensors().stream().anyMatch(t -> t.tensor().equals("weight_hh_l" + layer
-                + (direction == 1 ? "_reverse" : ""))), r::toTable);
-    }
-
-    /** A step case on 2 samples of a 2-layer bidirectional float64 network (input 2, hidden 3). */
-    static GradcheckCase twoLayerBidirStep(String name, Cell cell, long seed) {
-        return new GradcheckCase(name, config(cell, 2, 3, 2, true), 1, 2, null, seed);
+    private DynamicTest stepTest(GradcheckCase c, int layer, int direction) {
+        return dynamicTest(c.name() + " layer " + layer + " direction " + direction, () -> {
+            GradcheckReport r;
+            try (RnnBackend b = backend.newBackend()) {
+                r = GradientChecker.defaults().checkStep(b, c, layer, direction);
+            }
+            assertTrue(r.passed(), r::toTable);
+            assertTrue(r.tensors().stream().anyMatch(t -> t.tensor().equals("weight_hh_l" + layer
+                    + (direction == 1 ? "_reverse" : ""))), r::toTable);
+        });
     }
 
     static RnnConfig config(Cell cell, int inputSize, int hidden, int layers, boolean bidir) {

@@ -1,4 +1,4 @@
-package org.rnn4j.contract;
+package org.rnn4j.testkit;
 
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
@@ -20,7 +20,11 @@ import org.rnn4j.RnnConfig;
  * Every cell, one and two layers, uni- and bidirectional, with and without lengths, and the edge shapes
  * T = N = I = H = 1 and sizes 17, 31, 33.
  */
-class LayoutAndDtypeContractTest {
+public abstract class LayoutAndDtypeSuite extends BackendSuite {
+
+    protected LayoutAndDtypeSuite(BackendUnderTest backend) {
+        super(backend);
+    }
 
     record Case(String name, RnnConfig cfg, int T, int N, int[] lengths, long seed) {}
 
@@ -28,17 +32,17 @@ class LayoutAndDtypeContractTest {
         List<Case> out = new ArrayList<>();
         long seed = 1;
         for (Cell cell : Cell.all()) {
-            for (int[] s : Ref.SHAPES) {
-                out.add(new Case(cell.id() + " 1x1 " + Ref.shape(s),
-                        Ref.config(cell, s[2], s[3], 1, false, DType.F64, Layout.TIME_MAJOR), s[0], s[1], null, seed++));
+            for (int[] s : Kit.SHAPES) {
+                out.add(new Case(cell.id() + " 1x1 " + Kit.shape(s),
+                        Kit.config(cell, s[2], s[3], 1, false, DType.F64, Layout.TIME_MAJOR), s[0], s[1], null, seed++));
             }
             out.add(new Case(cell.id() + " 2 layers bidirectional varlen",
-                    Ref.config(cell, 3, 4, 2, true, DType.F64, Layout.TIME_MAJOR), 5, 4, new int[] {3, 5, 1, 4},
+                    Kit.config(cell, 3, 4, 2, true, DType.F64, Layout.TIME_MAJOR), 5, 4, new int[] {3, 5, 1, 4},
                     seed++));
             out.add(new Case(cell.id() + " 3 layers bidirectional edge",
-                    Ref.config(cell, 1, 1, 3, true, DType.F64, Layout.TIME_MAJOR), 1, 1, null, seed++));
+                    Kit.config(cell, 1, 1, 3, true, DType.F64, Layout.TIME_MAJOR), 1, 1, null, seed++));
             out.add(new Case(cell.id() + " 2 layers varlen 17",
-                    Ref.config(cell, 17, 5, 2, false, DType.F64, Layout.TIME_MAJOR), 6, 3, new int[] {6, 2, 4},
+                    Kit.config(cell, 17, 5, 2, false, DType.F64, Layout.TIME_MAJOR), 6, 3, new int[] {6, 2, 4},
                     seed++));
         }
         return out;
@@ -50,14 +54,14 @@ class LayoutAndDtypeContractTest {
         for (Case c : cases()) {
             for (DType dt : DType.values()) {
                 tests.add(dynamicTest(c.name() + " " + dt, () -> {
-                    Ref.Net net = Ref.Net.random(c.cfg(), c.seed()).as(dt, Layout.TIME_MAJOR);
-                    Ref.Problem p = Ref.Problem.random(c.cfg(), c.T(), c.N(), c.lengths(), c.seed() + 1000);
-                    Ref.Result tm, bf;
-                    try (Rnn a = net.rnn(); Rnn b = net.as(dt, Layout.BATCH_FIRST).rnn()) {
-                        tm = Ref.run(a, p);
-                        bf = Ref.run(b, p);
+                    Kit.Net net = Kit.Net.random(c.cfg(), c.seed()).as(dt, Layout.TIME_MAJOR);
+                    Kit.Problem p = Kit.Problem.random(c.cfg(), c.T(), c.N(), c.lengths(), c.seed() + 1000);
+                    Kit.Result tm, bf;
+                    try (Rnn a = net.rnn(backend); Rnn b = net.as(dt, Layout.BATCH_FIRST).rnn(backend)) {
+                        tm = Kit.run(a, p);
+                        bf = Kit.run(b, p);
                     }
-                    Ref.assertIdentical("batch-first vs time-major", tm, bf);
+                    Kit.assertIdentical("batch-first vs time-major", tm, bf);
                 }));
             }
         }
@@ -78,22 +82,25 @@ class LayoutAndDtypeContractTest {
                 lengths = new int[N];
                 for (int n = 0; n < N; n++) lengths[n] = 1 + r.nextInt(T);
             }
-            RnnConfig cfg = Ref.config(cell, 1 + r.nextInt(5), 1 + r.nextInt(5), 1 + r.nextInt(2), r.nextBoolean(),
+            RnnConfig cfg = Kit.config(cell, 1 + r.nextInt(5), 1 + r.nextInt(5), 1 + r.nextInt(2), r.nextBoolean(),
                     DType.F64, r.nextBoolean() ? Layout.TIME_MAJOR : Layout.BATCH_FIRST);
             all.add(new Case("random #" + i + " " + cfg + " T=" + T + " N=" + N, cfg, T, N, lengths, 500 + i));
         }
         for (Case c : all) {
             tests.add(dynamicTest(c.name(), () -> {
-                Ref.Net net = Ref.Net.random(c.cfg(), c.seed()).roundedToFloat();
-                Ref.Problem p = Ref.Problem.random(c.cfg(), c.T(), c.N(), c.lengths(), c.seed() + 1000)
+                Kit.Net net = Kit.Net.random(c.cfg(), c.seed()).roundedToFloat();
+                Kit.Problem p = Kit.Problem.random(c.cfg(), c.T(), c.N(), c.lengths(), c.seed() + 1000)
                         .roundedToFloat();
-                Ref.Result r64, r32;
-                try (Rnn a = net.as(DType.F64, c.cfg().layout()).rnn();
-                     Rnn b = net.as(DType.F32, c.cfg().layout()).rnn()) {
-                    r64 = Ref.run(a, p);
-                    r32 = Ref.run(b, p);
+                Kit.Result r64, r32;
+                // the oracle is compared with itself; every other backend with the oracle's float64 results
+                BackendUnderTest f64 = backend.oracle() ? backend : BackendUnderTest.REFERENCE;
+                try (Rnn a = net.as(DType.F64, c.cfg().layout()).rnn(f64);
+                     Rnn b = net.as(DType.F32, c.cfg().layout()).rnn(backend)) {
+                    r64 = Kit.run(a, p);
+                    r32 = Kit.run(b, p);
                 }
-                Ref.assertClose("float32 vs float64", r64, r32, 1e-5, 1e-30);
+                if (backend.oracle()) Kit.assertClose("float32 vs float64", r64, r32, 1e-5, 1e-30);
+                else Kit.assertWithin("float32 vs the reference's float64", r64, r32, backend.f32Tolerance());
             }));
         }
         return tests.stream();

@@ -1,4 +1,4 @@
-package org.rnn4j.validation;
+package org.rnn4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -18,14 +18,19 @@ import org.junit.jupiter.api.TestFactory;
 import org.rnn4j.DType;
 
 /**
- * The per-tensor rules, for every tensor of every call (forward, backward, stepForward, stepBackward) on a
+ * Contract (k) of docs/contract.md, the per-tensor rules, for every tensor of every call (forward, backward, stepForward, stepBackward) on a
  * spread of cells, dtypes, layouts and depths: a required tensor that is null, a segment one element too small,
  * a closed segment, a segment confined to another thread, a read-only output, a heap segment of the other
  * dtype, and a cell-state tensor given to a cell without cell state. Each rejected call must throw
  * IllegalArgumentException naming the argument, what was expected and what was given, and leave every buffer
- * (outputs, weights, weight gradients, both workspaces) byte-for-byte untouched. The workspaces themselves are covered by {@link CallValidationTest}.
+ * (outputs, weights, weight gradients, both workspaces) byte-for-byte untouched. The workspaces themselves are
+ * covered by {@link CallValidationSuite}.
  */
-class TensorValidationTest {
+public abstract class TensorValidationSuite extends BackendSuite {
+
+    protected TensorValidationSuite(BackendUnderTest backend) {
+        super(backend);
+    }
 
     /** Which tensors each call validates, in the order the call checks them. */
     static final Map<String, List<String>> CALLS = new LinkedHashMap<>();
@@ -68,9 +73,9 @@ class TensorValidationTest {
     }
 
     /** One dynamic test per setup, call and key (of the keys {@code keys} selects for that call). */
-    private static Stream<DynamicNode> each(Map<String, List<String>> keys, boolean nonLstmOnly,
+    private Stream<DynamicNode> each(Map<String, List<String>> keys, boolean nonLstmOnly,
                                             BiConsumer<Harness, String> replaceAndExpect, String ruleName) {
-        List<Harness.Setup> setups = Harness.setups().stream()
+        List<Harness.Setup> setups = Harness.setups(backend).stream()
                 .filter(setup -> !(nonLstmOnly && setup.cfg().cell().hasCellState())).toList();
         return Harness.containerPerSetup(setups, ruleName + " ", (setup, tests) -> {
             boolean lstm = setup.cfg().cell().hasCellState();
@@ -182,7 +187,7 @@ class TensorValidationTest {
     /** The example, word for word: the message names the argument, the expected and the given size. */
     @Test
     void exampleMessage() {
-        try (Harness h = Harness.setups().get(0).open()) { // LSTM float32, T=5, N=3, H=4: output of 60 elements
+        try (Harness h = Harness.setups(backend).get(0).open()) { // LSTM float32, T=5, N=3, H=4: output of 60 elements
             h.put("output", h.sentinel(59));
             IllegalArgumentException e = h.expectIae(h::forward, "output");
             assertEquals("output: expected at least 60 float32 elements (240 bytes) but the segment has 236 bytes "
@@ -193,7 +198,7 @@ class TensorValidationTest {
     /** The array overloads reach the same checks: float[] for a float64 network, double[] for a float32 one. */
     @TestFactory
     Stream<DynamicTest> arrayOverloadsOfTheWrongType() {
-        return Harness.testPerSetup(Harness.twoSetups(), h -> {
+        return Harness.testPerSetup(Harness.twoSetups(backend), h -> {
             int in = (int) h.size("input");
             var args = h.args();
             Consumer<Object> asInput = a -> {
@@ -212,7 +217,7 @@ class TensorValidationTest {
     /** Inputs may be read-only views (a framework's frozen buffers): accepted by every call. */
     @TestFactory
     Stream<DynamicTest> readOnlyInputsAreAccepted() {
-        return Harness.testPerSetup(Harness.setups(), h -> {
+        return Harness.testPerSetup(Harness.setups(backend), h -> {
             for (String k : List.of("input", "h0", "c0", "gradOutput", "gradHN", "gradCN", "step.input",
                     "step.hPrev", "step.cPrev", "step.gradHNext", "step.gradCNext")) {
                 if (h.has(k)) h.put(k, h.get(k).asReadOnly());
@@ -224,7 +229,7 @@ class TensorValidationTest {
     /** Segments larger than needed are fine: only the leading bytes are used. */
     @TestFactory
     Stream<DynamicTest> largerSegmentsAreAccepted() {
-        return Harness.testPerSetup(Harness.twoSetups(), h -> {
+        return Harness.testPerSetup(Harness.twoSetups(backend), h -> {
             for (var list : CALLS.values()) {
                 for (String k : list) {
                     if (!h.has(k)) continue;

@@ -23,22 +23,22 @@ import org.rnn4j.Cell;
 import org.rnn4j.DType;
 import org.rnn4j.GruVariant;
 import org.rnn4j.Layout;
-import org.rnn4j.Mode;
 import org.rnn4j.ParamId;
 import org.rnn4j.ParamKind;
 import org.rnn4j.Rnn;
 import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
-import org.rnn4j.RnnWorkspace;
-import org.rnn4j.StepWorkspace;
 import org.rnn4j.reference.ReferenceBackend;
 import org.rnn4j.spi.RnnBackend;
+import org.rnn4j.testkit.Harness;
 
 /**
- * Validation before any call: {@link RnnConfig}, {@link RnnParameters#set} (unknown names, and for every
+ * Contract (k) of docs/contract.md, the setup rules no backend sees: {@link RnnConfig}, {@link DType} and
+ * {@link Cell} by name, {@link RnnParameters#set} and {@link RnnParameters#get} (unknown names, and for every
  * parameter of every kind: null, too small, closed, wrong dtype), {@link Rnn#create} (null arguments, weights
- * of another configuration, a missing or closed parameter, unknown or unavailable backends), workspace
- * creation and wrapping, and {@link Backends#get}.
+ * of another configuration, a missing or closed parameter, unknown or unavailable backends) and
+ * {@link Backends#get}. Workspace creation, which asks the backend, is in
+ * {@link org.rnn4j.testkit.SetupValidationSuite}.
  */
 class SetupValidationTest {
 
@@ -186,20 +186,6 @@ class SetupValidationTest {
         }
     }
 
-    /** Weights made for a configuration that differs only in layout serve it: the layout shapes no parameter. */
-    @Test
-    void weightsServeAnyLayout() {
-        try (Arena a = Arena.ofConfined()) {
-            RnnConfig tm = PEEP_F64.toBuilder().layout(Layout.TIME_MAJOR).build();
-            RnnConfig bf = PEEP_F64.toBuilder().layout(Layout.BATCH_FIRST).build();
-            RnnParameters w = filled(tm, a);
-            try (Rnn r1 = Rnn.create(tm, w, "reference"); Rnn r2 = Rnn.create(bf, w, "reference")) {
-                assertEquals(Layout.BATCH_FIRST, r2.config().layout());
-                assertEquals(Layout.TIME_MAJOR, r1.config().layout());
-            }
-        }
-    }
-
     /** Weights made for a configuration whose parameters differ in any single detail are rejected. */
     @TestFactory
     Stream<DynamicTest> createRejectsWeightsOfAnotherConfig() {
@@ -317,115 +303,6 @@ class SetupValidationTest {
         } finally {
             if (old == null) System.clearProperty(Backends.PROPERTY);
             else System.setProperty(Backends.PROPERTY, old);
-        }
-    }
-
-    // ---------------------------------------------------------------- workspaces
-
-    @Test
-    void workspaceCreation() {
-        try (Arena a = Arena.ofConfined(); Rnn rnn = Rnn.create(LSTM_F32, filled(LSTM_F32, a), "reference")) {
-            iae(() -> rnn.newWorkspace(null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.workspaceBytes(null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.newWorkspace(Mode.TRAINING, 0, 2), "maxSeqLength", ">= 1", "but was 0");
-            iae(() -> rnn.newWorkspace(Mode.INFERENCE, 4, -1), "maxBatch", ">= 1", "but was -1");
-            iae(() -> rnn.workspaceBytes(Mode.TRAINING, -3, 2), "maxSeqLength", ">= 1", "but was -3");
-            iae(() -> rnn.workspaceBytes(Mode.TRAINING, 3, 0), "maxBatch", ">= 1", "but was 0");
-
-            long need = rnn.workspaceBytes(Mode.TRAINING, 4, 2);
-            iae(() -> rnn.wrapWorkspace(null, Mode.TRAINING, 4, 2), "memory", "a segment of " + need + " bytes",
-                    "but was null");
-            MemorySegment tooSmall = a.allocate(need - 1);
-            iae(() -> rnn.wrapWorkspace(tooSmall, Mode.TRAINING, 4, 2), "memory", "expected at least " + need + " bytes",
-                    "but was " + (need - 1));
-            MemorySegment ok = a.allocate(need);
-            iae(() -> rnn.wrapWorkspace(ok.asReadOnly(), Mode.TRAINING, 4, 2), "memory", "expected a writable segment",
-                    "read-only");
-            Arena b = Arena.ofConfined();
-            MemorySegment dead = b.allocate(need);
-            b.close();
-            iae(() -> rnn.wrapWorkspace(dead, Mode.TRAINING, 4, 2), "memory", "expected a live segment", "closed");
-            iae(() -> rnn.wrapWorkspace(ok, null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.wrapWorkspace(ok, Mode.TRAINING, 0, 2), "maxSeqLength", ">= 1", "but was 0");
-            try (RnnWorkspace ws = rnn.wrapWorkspace(ok, Mode.TRAINING, 4, 2)) {
-                assertEquals(Mode.TRAINING, ws.mode());
-                assertEquals(4, ws.maxSeqLength());
-                assertEquals(2, ws.maxBatch());
-            }
-            assertTrue(ok.scope().isAlive(), "closing a wrapped workspace leaves the caller's memory alone");
-        }
-    }
-
-    @Test
-    void stepWorkspaceCreation() {
-        try (Arena a = Arena.ofConfined(); Rnn rnn = Rnn.create(LSTM_F32, filled(LSTM_F32, a), "reference")) {
-            iae(() -> rnn.stepWorkspaceBytes(null, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.newStepWorkspace(null, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.stepWorkspaceBytes(Mode.TRAINING, 0), "maxBatch", ">= 1", "but was 0");
-            iae(() -> rnn.newStepWorkspace(Mode.INFERENCE, -1), "maxBatch", ">= 1", "but was -1");
-
-            long need = rnn.stepWorkspaceBytes(Mode.TRAINING, 2);
-            assertTrue(need > 0, "a training step saves what its backward needs");
-            iae(() -> rnn.wrapStepWorkspace(null, Mode.TRAINING, 2), "memory", "a segment of " + need + " bytes",
-                    "but was null");
-            MemorySegment tooSmall = a.allocate(need - 1);
-            iae(() -> rnn.wrapStepWorkspace(tooSmall, Mode.TRAINING, 2), "memory",
-                    "expected at least " + need + " bytes", "but was " + (need - 1));
-            MemorySegment ok = a.allocate(need);
-            iae(() -> rnn.wrapStepWorkspace(ok.asReadOnly(), Mode.TRAINING, 2), "memory",
-                    "expected a writable segment", "read-only");
-            Arena b = Arena.ofConfined();
-            MemorySegment dead = b.allocate(need);
-            b.close();
-            iae(() -> rnn.wrapStepWorkspace(dead, Mode.TRAINING, 2), "memory", "expected a live segment", "closed");
-            iae(() -> rnn.wrapStepWorkspace(ok, null, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.wrapStepWorkspace(ok, Mode.TRAINING, 0), "maxBatch", ">= 1", "but was 0");
-            // memory for a smaller batch is too small for a larger one
-            iae(() -> rnn.wrapStepWorkspace(ok, Mode.TRAINING, 3), "memory",
-                    "expected at least " + rnn.stepWorkspaceBytes(Mode.TRAINING, 3) + " bytes", "but was " + need);
-            try (StepWorkspace ws = rnn.wrapStepWorkspace(ok, Mode.TRAINING, 2)) {
-                assertEquals(Mode.TRAINING, ws.mode());
-                assertEquals(2, ws.maxBatch());
-                assertEquals(need, ws.byteSize());
-            }
-            assertTrue(ok.scope().isAlive(), "closing a wrapped step workspace leaves the caller's memory alone");
-            try (StepWorkspace ws = rnn.newStepWorkspace(Mode.INFERENCE, 5)) {
-                assertEquals(Mode.INFERENCE, ws.mode());
-                assertEquals(5, ws.maxBatch());
-            }
-            // the reference backend keeps nothing for an inference step: any memory, even empty, will do
-            assertEquals(0, rnn.stepWorkspaceBytes(Mode.INFERENCE, 4));
-            assertDoesNotThrow(() -> rnn.wrapStepWorkspace(MemorySegment.NULL, Mode.INFERENCE, 4).close());
-        }
-    }
-
-    /** Step workspace sizes are non-decreasing in N. */
-    @Test
-    void stepWorkspaceBytesAreMonotonic() {
-        try (Arena a = Arena.ofConfined(); Rnn rnn = Rnn.create(PEEP_F64, filled(PEEP_F64, a), "reference")) {
-            for (Mode m : Mode.values()) {
-                for (int n = 1; n <= 8; n++) {
-                    assertTrue(rnn.stepWorkspaceBytes(m, n) >= 0);
-                    assertTrue(rnn.stepWorkspaceBytes(m, n + 1) >= rnn.stepWorkspaceBytes(m, n));
-                }
-            }
-        }
-    }
-
-    /** Workspace sizes are non-decreasing in T and N (a workspace for a plan fits every smaller call). */
-    @Test
-    void workspaceBytesAreMonotonic() {
-        try (Arena a = Arena.ofConfined(); Rnn rnn = Rnn.create(PEEP_F64, filled(PEEP_F64, a), "reference")) {
-            for (Mode m : Mode.values()) {
-                for (int t = 1; t <= 6; t++) {
-                    for (int n = 1; n <= 6; n++) {
-                        long b = rnn.workspaceBytes(m, t, n);
-                        assertTrue(b >= 0);
-                        assertTrue(rnn.workspaceBytes(m, t + 1, n) >= b);
-                        assertTrue(rnn.workspaceBytes(m, t, n + 1) >= b);
-                    }
-                }
-            }
         }
     }
 }
