@@ -2,6 +2,7 @@ package org.rnn4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -205,7 +206,8 @@ public abstract class CallValidationSuite extends BackendSuite {
                 "backward with a different T", "backward with a different N", "backward with lengths, forward without",
                 "backward without lengths, forward with", "backward with other lengths",
                 "lengths changed in place between forward and backward", "a rejected forward keeps the saved state",
-                "a later forward replaces the saved state"};
+                "a later forward replaces the saved state", "weightsChanged() between forward and backward",
+                "closed twice", "wrapped and closed twice"};
         List<Case> cases = new ArrayList<>();
         cases.add(h -> {
             try (RnnWorkspace inf = h.rnn.newWorkspace(Mode.INFERENCE, h.T, h.N)) {
@@ -324,6 +326,31 @@ public abstract class CallValidationSuite extends BackendSuite {
             h.expectIae(() -> h.backward(), "workspace", "holds the forward of T=" + (h.T - 1));
             assertDoesNotThrow(() -> h.rnn.backward(h.args().shape(h.T - 1, h.N), h.grads(), h.ws));
         });
+        cases.add(h -> {
+            // the saved gates come from the old weights: backward must not mix them with the new ones
+            h.forward();
+            h.rnn.weightsChanged();
+            h.expectIae(h::backward, "workspace", "expected the saved state of a training forward with the current "
+                    + "weights", "but weightsChanged() was called after the forward that filled it");
+            h.forward(); // a forward with the current weights makes backward possible again
+            assertDoesNotThrow(h::backward);
+        });
+        cases.add(h -> {
+            RnnWorkspace ws = h.rnn.newWorkspace(Mode.TRAINING, h.T, h.N);
+            h.forwardOn(ws);
+            ws.close();
+            assertDoesNotThrow(ws::close, "a second close does nothing");
+            h.expectIae(() -> h.forwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
+            h.expectIae(() -> h.backwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
+        });
+        cases.add(h -> {
+            MemorySegment mem = h.sentinelBytes(h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N));
+            RnnWorkspace ws = h.rnn.wrapWorkspace(mem, Mode.TRAINING, h.T, h.N);
+            ws.close();
+            ws.close();
+            assertTrue(mem.scope().isAlive(), "closing a wrapped workspace leaves the caller's memory alone");
+            h.expectIae(() -> h.forwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
+        });
         return forEachSetup(Harness.setups(backend), names, cases.toArray(Case[]::new));
     }
 
@@ -354,7 +381,8 @@ public abstract class CallValidationSuite extends BackendSuite {
                 "stepBackward before any training stepForward", "stepBackward after a stepForward of another layer",
                 "stepBackward after a stepForward of another direction",
                 "stepBackward after a stepForward of another N", "a rejected stepForward keeps the saved state",
-                "a later stepForward replaces the saved state", "a sequence workspace does not fill a step workspace"};
+                "a later stepForward replaces the saved state", "a sequence workspace does not fill a step workspace",
+                "weightsChanged() between stepForward and stepBackward", "closed twice", "wrapped and closed twice"};
         List<Case> cases = new ArrayList<>();
         cases.add(h -> h.expectIae(() -> h.stepForwardOn(null), "workspace",
                 "expected a StepWorkspace", "but was null"));
@@ -457,6 +485,30 @@ public abstract class CallValidationSuite extends BackendSuite {
         cases.add(h -> {
             h.forward(); // fills the sequence workspace only
             h.expectIae(h::stepBackward, "workspace", "holds nothing");
+        });
+        cases.add(h -> {
+            h.stepForward();
+            h.rnn.weightsChanged();
+            h.expectIae(h::stepBackward, "workspace", "expected the saved state of a training stepForward with the "
+                    + "current weights", "but weightsChanged() was called after the stepForward that filled it");
+            h.stepForward();
+            assertDoesNotThrow(h::stepBackward);
+        });
+        cases.add(h -> {
+            StepWorkspace ws = h.rnn.newStepWorkspace(Mode.TRAINING, h.N);
+            h.stepForwardOn(ws);
+            ws.close();
+            assertDoesNotThrow(ws::close, "a second close does nothing");
+            h.expectIae(() -> h.stepForwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
+            h.expectIae(() -> h.stepBackwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
+        });
+        cases.add(h -> {
+            MemorySegment mem = h.sentinelBytes(Math.max(1, h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N)));
+            StepWorkspace ws = h.rnn.wrapStepWorkspace(mem, Mode.TRAINING, h.N);
+            ws.close();
+            ws.close();
+            assertTrue(mem.scope().isAlive(), "closing a wrapped step workspace leaves the caller's memory alone");
+            h.expectIae(() -> h.stepForwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
         });
         return forEachSetup(Harness.setups(backend), names, cases.toArray(Case[]::new));
     }

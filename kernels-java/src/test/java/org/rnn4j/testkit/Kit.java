@@ -311,6 +311,8 @@ public final class Kit {
 
     /** Which outputs to request and what to pre-fill them with. */
     public static final class Want {
+        /** false: output is not passed (allowed when hN is), and the result's y is null. */
+        public boolean output = true;
         public boolean hN = true;
         public boolean cN = true;
         public boolean backward = true;
@@ -338,7 +340,7 @@ public final class Kit {
     /** What {@link #run} with {@code want} gives, taken from {@code full}: a run that wanted everything. */
     public static Result masked(Result full, Want want) {
         Result r = new Result();
-        r.y = full.y;
+        r.y = want.output ? full.y : null;
         r.hN = want.hN ? full.hN : null;
         r.cN = want.cN ? full.cN : null;
         r.dx = want.backward && want.dx ? full.dx : null;
@@ -366,7 +368,7 @@ public final class Kit {
         int T = p.T, N = p.N;
         boolean lstm = c.cell().hasCellState();
         long st = (long) c.stateRows() * N * c.hiddenSize();
-        MemorySegment y = filled((long) T * N * c.outputSize(), dt, want.fill);
+        MemorySegment y = want.output ? filled((long) T * N * c.outputSize(), dt, want.fill) : null;
         MemorySegment hN = want.hN ? filled(st, dt, want.fill) : null;
         MemorySegment cN = want.cN && lstm ? filled(st, dt, want.fill) : null;
         SequenceArgs a = new SequenceArgs().shape(T, N)
@@ -376,7 +378,7 @@ public final class Kit {
         if (p.lengths != null) a.lengths(p.lengths);
         rnn.forward(a, ws);
         Result r = new Result();
-        r.y = fromLayout(read(y, dt), lay, T, N, c.outputSize());
+        r.y = want.output ? fromLayout(read(y, dt), lay, T, N, c.outputSize()) : null;
         r.hN = read(hN, dt);
         r.cN = read(cN, dt);
         if (!want.backward) return r;

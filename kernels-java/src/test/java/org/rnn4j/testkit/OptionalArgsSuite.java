@@ -26,7 +26,8 @@ import org.rnn4j.StepWorkspace;
 /**
  * Contract (f) of docs/contract.md. Optional arguments: h0/c0 null equal zeros; gradOutput/gradHN/gradCN null equal zeros; optional outputs
  * (hN, cN, gradInput, gradH0, gradC0, weight gradients) left null are skipped without error and without
- * changing the outputs that are requested. The same for single steps (hPrev/cPrev, gradHNext/gradCNext, cNext,
+ * changing the outputs that are requested; output itself may be left null when hN is given (a
+ * sequence-to-one model), with the same final states and gradients. The same for single steps (hPrev/cPrev, gradHNext/gradCNext, cNext,
  * an INFERENCE step workspace instead of a TRAINING one, and the step's gradient outputs).
  */
 public abstract class OptionalArgsSuite extends BackendSuite {
@@ -68,6 +69,16 @@ public abstract class OptionalArgsSuite extends BackendSuite {
                 Kit.Result r = assertDoesNotThrow(() -> Kit.run(rnn, p, w), out);
                 Kit.Result expected = Kit.masked(full, w);
                 Kit.assertIdentical("without " + out, expected, r);
+            }
+            // output left out when hN is given (a sequence-to-one model), in training and in inference: the final
+            // states and every gradient are those of the full call
+            for (boolean training : new boolean[] {true, false}) {
+                Kit.Want noOutput = Kit.Want.all();
+                noOutput.output = false;
+                noOutput.backward = training;
+                Kit.Result r = assertDoesNotThrow(() -> Kit.run(rnn, p, noOutput), "without output");
+                Kit.assertIdentical("without output (" + (training ? "training" : "inference") + ")",
+                        Kit.masked(full, noOutput), r);
             }
             // inference: no workspace content, no backward
             Kit.Want inf = Kit.Want.all();

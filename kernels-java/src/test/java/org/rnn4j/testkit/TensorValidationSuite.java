@@ -38,6 +38,11 @@ public abstract class TensorValidationSuite extends BackendSuite {
     static final Map<String, List<String>> WRITES = new LinkedHashMap<>();
     /** Which of those are required (null rejected). */
     static final Map<String, List<String>> REQUIRED = new LinkedHashMap<>();
+    /**
+     * The tensors each call accepts, for the cell-state rule: backward and stepBackward take the arguments of
+     * their forward, so they reject cN and cNext for a cell without cell state as the forward calls do.
+     */
+    static final Map<String, List<String>> ACCEPTED = new LinkedHashMap<>();
 
     static {
         CALLS.put("forward", List.of("input", "h0", "c0", "output", "hN", "cN"));
@@ -55,6 +60,11 @@ public abstract class TensorValidationSuite extends BackendSuite {
         REQUIRED.put("backward", List.of("input"));
         REQUIRED.put("stepForward", List.of("step.input", "step.hNext"));
         REQUIRED.put("stepBackward", List.of("step.input"));
+        ACCEPTED.putAll(CALLS);
+        ACCEPTED.put("backward", List.of("input", "h0", "c0", "cN", "gradOutput", "gradHN", "gradCN", "gradInput",
+                "gradH0", "gradC0"));
+        ACCEPTED.put("stepBackward", List.of("step.input", "step.hPrev", "step.cPrev", "step.cNext",
+                "step.gradHNext", "step.gradCNext", "step.gradInput", "step.gradHPrev", "step.gradCPrev"));
     }
 
     static void prepare(Harness h, String call) {
@@ -175,13 +185,31 @@ public abstract class TensorValidationSuite extends BackendSuite {
 
     @TestFactory
     Stream<DynamicNode> cellStateForCellWithoutOne() {
-        return each(CALLS, true, (h, kc) -> {
+        return each(ACCEPTED, true, (h, kc) -> {
             String key = key(kc);
             long elems = h.size(key.startsWith("step.") ? "step.hPrev" : "hN");
             h.put(key, h.sentinel(elems));
             expect(h, kc, "expected null because " + h.cfg.cell().id() + " has no cell state",
                     "a segment was given");
         }, "no cell state");
+    }
+
+    /**
+     * output may be null only when hN is given (a sequence-to-one model): without hN the call names output and
+     * says why; with hN a training forward and its backward run.
+     */
+    @TestFactory
+    Stream<DynamicTest> outputNullOnlyWithHN() {
+        return Harness.testPerSetup(Harness.setups(backend), h -> {
+            h.put("output", null);
+            MemorySegment hN = h.get("hN");
+            h.put("hN", null);
+            h.expectIae(h::forward, "output", "expected a segment of " + h.size("output") + " "
+                    + h.dt.numpyName() + " elements (it may be null only when hN is given)", "but was null");
+            h.put("hN", hN);
+            assertDoesNotThrow(h::forward);
+            assertDoesNotThrow(h::backward);
+        });
     }
 
     /** The example, word for word: the message names the argument, the expected and the given size. */

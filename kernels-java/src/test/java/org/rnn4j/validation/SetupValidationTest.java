@@ -3,6 +3,7 @@ package org.rnn4j.validation;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -81,6 +82,12 @@ class SetupValidationTest {
         iae(() -> RnnConfig.builder(Cell.lstm(), 1 << 30, 4).build(), "hiddenSize/inputSize", "but was "
                 + 16L * (1 << 30));
         assertDoesNotThrow(() -> RnnConfig.builder(Cell.rnn(Activation.RELU), 1, 1).build());
+        // the bound itself is a valid depth, and every count derived from it fits
+        RnnConfig deepest = RnnConfig.builder(Cell.lstmWithPeepholes(), 1, 1).layers(RnnConfig.MAX_LAYERS)
+                .bidirectional(true).build();
+        assertEquals(2 * RnnConfig.MAX_LAYERS, deepest.stateRows());
+        assertEquals(5 * 2 * RnnConfig.MAX_LAYERS, deepest.parameterIds().size());
+        assertDoesNotThrow(() -> RnnParameters.of(deepest));
     }
 
     @Test
@@ -91,6 +98,8 @@ class SetupValidationTest {
         iae(() -> Cell.gru(null), "variant", "GruVariant", "null");
         iae(() -> Cell.rnn(null), "activation", "TANH or RELU", "null");
         iae(() -> DType.parse("f16"), "dtype", "f32, float32, f64, float64", "but was 'f16'");
+        iae(() -> DType.parse(null), "dtype", "f32, float32, f64, float64", "but was null");
+        assertEquals(DType.F64, DType.parse("Float64"));
         for (Cell c : Cell.all()) assertEquals(c, Cell.parse(c.id().toUpperCase().replace('_', '-')));
         // one name for the vanilla RNN: the factory Cell.rnn makes a Cell.Rnn, with the ids rnn_tanh/rnn_relu
         assertEquals(new Cell.Rnn(Activation.TANH), Cell.rnn(Activation.TANH));
@@ -162,6 +171,27 @@ class SetupValidationTest {
             }
         }
         return tests.stream();
+    }
+
+    /** get(kind, layer, direction) names a layer or direction out of range instead of treating it as forward. */
+    @Test
+    void parameterByKindLayerAndDirection() {
+        try (Arena a = Arena.ofConfined()) {
+            RnnParameters p = filled(PEEP_F64, a); // 2 layers, bidirectional
+            assertSame(p.get("weight_ih_l1_reverse"), p.get(ParamKind.WEIGHT_IH, 1, 1));
+            assertSame(p.get("weight_peephole_l0"), p.get(ParamKind.WEIGHT_PEEPHOLE, 0, 0));
+            for (int bad : new int[] {2, -1, Integer.MAX_VALUE}) {
+                iae(() -> p.get(ParamKind.WEIGHT_IH, 0, bad), "direction", "expected a value in 0..1",
+                        "but was " + bad);
+            }
+            for (int bad : new int[] {2, -1}) {
+                iae(() -> p.get(ParamKind.BIAS_HH, bad, 0), "layer", "expected a value in 0..1", "but was " + bad);
+            }
+            iae(() -> p.get(null, 0, 0), "kind", "a ParamKind", "but was null");
+            RnnParameters q = filled(LSTM_F32, a); // 1 layer, unidirectional, no peepholes
+            iae(() -> q.get(ParamKind.WEIGHT_HH, 0, 1), "direction", "expected a value in 0..0", "but was 1");
+            iae(() -> q.get(ParamKind.WEIGHT_PEEPHOLE, 0, 0), "kind", "but was WEIGHT_PEEPHOLE");
+        }
     }
 
     @Test
