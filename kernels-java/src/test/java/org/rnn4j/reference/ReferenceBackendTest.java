@@ -8,9 +8,11 @@ import org.rnn4j.testkit.AllocationSuite;
 import org.rnn4j.testkit.ArgumentCopySuite;
 import org.rnn4j.testkit.CallValidationSuite;
 import org.rnn4j.testkit.ConformanceSuite;
+import org.rnn4j.testkit.EqualsReferenceSuite;
 import org.rnn4j.testkit.GradcheckSuite;
 import org.rnn4j.testkit.LayoutAndDtypeSuite;
 import org.rnn4j.testkit.LifecycleSuite;
+import org.rnn4j.testkit.OddSizeSuite;
 import org.rnn4j.testkit.OptionalArgsSuite;
 import org.rnn4j.testkit.OverlapValidationSuite;
 import org.rnn4j.testkit.ReuseSuite;
@@ -28,9 +30,11 @@ class ReferenceBackendTest {
     @Nested class ArgumentCopy extends ArgumentCopySuite { ArgumentCopy() { super(REFERENCE); } }
     @Nested class CallValidation extends CallValidationSuite { CallValidation() { super(REFERENCE); } }
     @Nested class Conformance extends ConformanceSuite { Conformance() { super(REFERENCE); } }
+    @Nested class EqualsReference extends EqualsReferenceSuite { EqualsReference() { super(REFERENCE); } }
     @Nested class Gradcheck extends GradcheckSuite { Gradcheck() { super(REFERENCE); } }
     @Nested class LayoutAndDtype extends LayoutAndDtypeSuite { LayoutAndDtype() { super(REFERENCE); } }
     @Nested class Lifecycle extends LifecycleSuite { Lifecycle() { super(REFERENCE); } }
+    @Nested class OddSize extends OddSizeSuite { OddSize() { super(REFERENCE); } }
     @Nested class OptionalArgs extends OptionalArgsSuite { OptionalArgs() { super(REFERENCE); } }
     @Nested class OverlapValidation extends OverlapValidationSuite { OverlapValidation() { super(REFERENCE); } }
     @Nested class Reuse extends ReuseSuite { Reuse() { super(REFERENCE); } }

@@ -472,6 +472,31 @@ public final class Kit {
         }
     }
 
+    /**
+     * {@code backend} against the reference on {@code net} and {@code p} (float64 masters) in {@code dt} and
+     * {@code layout}: a training forward with its backward, and an inference forward, within the backend's
+     * tolerance by the conformance metric. In float32 both run on the data rounded to float, and the backend's
+     * float32 results are compared with the reference's float64 results.
+     */
+    public static void assertMatchesReference(String what, BackendUnderTest backend, Net net, Problem p, DType dt,
+                                              Layout layout) {
+        Net n = dt == DType.F32 ? net.roundedToFloat() : net;
+        Problem q = dt == DType.F32 ? p.roundedToFloat() : p;
+        Want inference = Want.all();
+        inference.backward = false;
+        Result want, wantInference, got, gotInference;
+        try (Rnn r = n.as(DType.F64, layout).rnn(BackendUnderTest.REFERENCE)) {
+            want = run(r, q);
+            wantInference = run(r, q, inference);
+        }
+        try (Rnn r = n.as(dt, layout).rnn(backend)) {
+            got = run(r, q);
+            gotInference = run(r, q, inference);
+        }
+        assertWithin(what + " " + dt + " vs reference", want, got, backend.tolerance(dt));
+        assertWithin(what + " " + dt + " inference vs reference", wantInference, gotInference, backend.tolerance(dt));
+    }
+
     /** Bitwise identical results. */
     public static void assertIdentical(String what, Result want, Result got) {
         assertClose(what, want, got, 0, 0);
