@@ -9,6 +9,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.rnn4j.Cell;
 import org.rnn4j.DType;
@@ -182,39 +184,32 @@ public abstract class AllocationSuite extends BackendSuite {
         return new Setup(cfg, 7, 3, backend.newBackend());
     }
 
-    @Test
-    void sequenceCallValidation() {
+    /** {@code calls} on a setup of each configuration, made by {@code setup}, allocate nothing in steady state. */
+    private static void assertAllocationFree(Function<RnnConfig, Setup> setup, String what, Consumer<Setup> calls) {
         for (RnnConfig cfg : List.of(LSTM, GRU)) {
-            try (Setup s = validationOnly(cfg)) {
-                assertAllocationFree("forward + backward, " + cfg, s::sequence);
+            try (Setup s = setup.apply(cfg)) {
+                assertAllocationFree(what + ", " + cfg, () -> calls.accept(s));
             }
         }
+    }
+
+    @Test
+    void sequenceCallValidation() {
+        assertAllocationFree(this::validationOnly, "forward + backward", Setup::sequence);
     }
 
     @Test
     void stepCallValidation() {
-        for (RnnConfig cfg : List.of(LSTM, GRU)) {
-            try (Setup s = validationOnly(cfg)) {
-                assertAllocationFree("stepForward + stepBackward, " + cfg, s::steps);
-            }
-        }
+        assertAllocationFree(this::validationOnly, "stepForward + stepBackward", Setup::steps);
     }
 
     @Test
     void sequenceCalls() {
-        for (RnnConfig cfg : List.of(LSTM, GRU)) {
-            try (Setup s = computing(cfg)) {
-                assertAllocationFree("forward + backward, " + cfg, s::sequence);
-            }
-        }
+        assertAllocationFree(this::computing, "forward + backward", Setup::sequence);
     }
 
     @Test
     void stepCalls() {
-        for (RnnConfig cfg : List.of(LSTM, GRU)) {
-            try (Setup s = computing(cfg)) {
-                assertAllocationFree("stepForward + stepBackward, " + cfg, s::steps);
-            }
-        }
+        assertAllocationFree(this::computing, "stepForward + stepBackward", Setup::steps);
     }
 }

@@ -40,48 +40,9 @@ public abstract class EqualsReferenceSuite extends BackendSuite {
         assumeFalse(backend.oracle(), "the reference is the oracle: it is not compared with itself");
     }
 
-    /** A configuration and call shape of the sweep. */
-    record Case(String name, RnnConfig cfg, int T, int N, int[] lengths, long seed) {}
-
-    /** 24 random small configurations: cells in turn, random sizes, depth, directions, layout and lengths. */
-    static List<Case> randomCases() {
-        List<Case> out = new ArrayList<>();
-        Random r = new Random(4242);
-        for (int i = 0; i < 24; i++) {
-            Cell cell = Cell.all().get(i % Cell.all().size());
-            int T = 1 + r.nextInt(6), N = 1 + r.nextInt(5);
-            int[] lengths = null;
-            if (r.nextBoolean()) {
-                lengths = new int[N];
-                for (int n = 0; n < N; n++) lengths[n] = 1 + r.nextInt(T);
-            }
-            RnnConfig cfg = Kit.config(cell, 1 + r.nextInt(9), 1 + r.nextInt(9), 1 + r.nextInt(3), r.nextBoolean(),
-                    DType.F64, r.nextBoolean() ? Layout.TIME_MAJOR : Layout.BATCH_FIRST);
-            out.add(new Case("random #" + i + " " + cfg + " T=" + T + " N=" + N, cfg, T, N, lengths, 700 + i));
-        }
-        return out;
-    }
-
-    /** Every cell on the edge shapes of {@link Kit#SHAPES}, a stacked bidirectional one with lengths, and T=N=I=H=1 in 3 layers. */
-    static List<Case> edgeCases() {
-        List<Case> out = new ArrayList<>();
-        long seed = 800;
-        for (Cell cell : Cell.all()) {
-            for (int[] s : Kit.SHAPES) {
-                out.add(new Case(cell.id() + " " + Kit.shape(s), Kit.config(cell, s[2], s[3], 1, false, DType.F64,
-                        Layout.TIME_MAJOR), s[0], s[1], null, seed++));
-            }
-            out.add(new Case(cell.id() + " 2 layers bidirectional varlen", Kit.config(cell, 3, 4, 2, true, DType.F64,
-                    Layout.BATCH_FIRST), 5, 4, new int[] {3, 5, 1, 4}, seed++));
-            out.add(new Case(cell.id() + " 3 layers bidirectional T=N=I=H=1", Kit.config(cell, 1, 1, 3, true,
-                    DType.F64, Layout.TIME_MAJOR), 1, 1, null, seed++));
-        }
-        return out;
-    }
-
-    private Stream<DynamicTest> compare(List<Case> cases) {
+    private Stream<DynamicTest> compare(List<Kit.Case> cases) {
         List<DynamicTest> tests = new ArrayList<>();
-        for (Case c : cases) {
+        for (Kit.Case c : cases) {
             for (DType dt : DType.values()) {
                 tests.add(dynamicTest(c.name() + " " + dt, () -> {
                     Kit.Net net = Kit.Net.random(c.cfg(), c.seed());
@@ -95,12 +56,12 @@ public abstract class EqualsReferenceSuite extends BackendSuite {
 
     @TestFactory
     Stream<DynamicTest> randomConfigurations() {
-        return compare(randomCases());
+        return compare(Kit.randomCases(4242, 24, 6, 5, 9, 3, 700));
     }
 
     @TestFactory
     Stream<DynamicTest> edgeShapes() {
-        return compare(edgeCases());
+        return compare(Kit.edgeCases());
     }
 
     /**

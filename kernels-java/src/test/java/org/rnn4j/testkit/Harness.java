@@ -483,6 +483,16 @@ public final class Harness implements AutoCloseable {
         return e;
     }
 
+    /**
+     * Runs {@code call}, which must throw an IllegalArgumentException in the style {@code "<arg>: expected ...
+     * but ..."} containing every fragment (for checks made before any buffer exists).
+     */
+    public static IllegalArgumentException iae(Executable call, String arg, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertMessage(e, arg, fragments);
+        return e;
+    }
+
     public static void assertMessage(Exception e, String arg, String... fragments) {
         String m = e.getMessage();
         assertTrue(m != null && m.startsWith(arg + ": expected "),

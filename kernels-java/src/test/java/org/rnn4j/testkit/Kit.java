@@ -27,6 +27,7 @@ import org.rnn4j.RnnWorkspace;
 import org.rnn4j.SequenceArgs;
 import org.rnn4j.StepArgs;
 import org.rnn4j.StepWorkspace;
+import org.rnn4j.conform.Conformance;
 
 /**
  * Helpers of the behavioural suites: a network with float64 master weights that can be bound in either dtype
@@ -44,6 +45,57 @@ public final class Kit {
     /** Edge and odd shapes {T, N, I, H}. */
     public static final int[][] SHAPES = {{1, 1, 1, 1}, {1, 17, 1, 1}, {17, 1, 1, 1}, {3, 2, 17, 31}, {2, 3, 33, 17},
             {2, 1, 31, 33}, {4, 3, 5, 6}};
+
+    /** A configuration (float64, its layout included) and a call shape, with the seed of its data. */
+    public record Case(String name, RnnConfig cfg, int T, int N, int[] lengths, long seed) {}
+
+    /**
+     * Every cell on the edge shapes of {@link #SHAPES} (one layer), two bidirectional layers with lengths,
+     * T = N = I = H = 1 in three bidirectional layers, and two layers with input size 17 and lengths.
+     */
+    public static List<Case> edgeCases() {
+        List<Case> out = new ArrayList<>();
+        long seed = 1;
+        for (Cell cell : Cell.all()) {
+            for (int[] s : SHAPES) {
+                out.add(new Case(cell.id() + " 1x1 " + shape(s),
+                        config(cell, s[2], s[3], 1, false, DType.F64, Layout.TIME_MAJOR), s[0], s[1], null, seed++));
+            }
+            out.add(new Case(cell.id() + " 2 layers bidirectional varlen",
+                    config(cell, 3, 4, 2, true, DType.F64, Layout.TIME_MAJOR), 5, 4, new int[] {3, 5, 1, 4},
+                    seed++));
+            out.add(new Case(cell.id() + " 3 layers bidirectional edge",
+                    config(cell, 1, 1, 3, true, DType.F64, Layout.TIME_MAJOR), 1, 1, null, seed++));
+            out.add(new Case(cell.id() + " 2 layers varlen 17",
+                    config(cell, 17, 5, 2, false, DType.F64, Layout.TIME_MAJOR), 6, 3, new int[] {6, 2, 4},
+                    seed++));
+        }
+        return out;
+    }
+
+    /**
+     * {@code count} random small configurations drawn from {@code rngSeed}, the cells in turn: T in 1..maxT,
+     * N in 1..maxN, lengths half of the time, I and H in 1..maxSize, 1..maxLayers layers, either direction
+     * count and layout; the data seeds count up from {@code firstSeed}.
+     */
+    public static List<Case> randomCases(long rngSeed, int count, int maxT, int maxN, int maxSize, int maxLayers,
+                                         long firstSeed) {
+        List<Case> out = new ArrayList<>();
+        Random r = new Random(rngSeed);
+        for (int i = 0; i < count; i++) {
+            Cell cell = Cell.all().get(i % Cell.all().size());
+            int T = 1 + r.nextInt(maxT), N = 1 + r.nextInt(maxN);
+            int[] lengths = null;
+            if (r.nextBoolean()) {
+                lengths = new int[N];
+                for (int n = 0; n < N; n++) lengths[n] = 1 + r.nextInt(T);
+            }
+            RnnConfig cfg = config(cell, 1 + r.nextInt(maxSize), 1 + r.nextInt(maxSize), 1 + r.nextInt(maxLayers),
+                    r.nextBoolean(), DType.F64, r.nextBoolean() ? Layout.TIME_MAJOR : Layout.BATCH_FIRST);
+            out.add(new Case("random #" + i + " " + cfg + " T=" + T + " N=" + N, cfg, T, N, lengths, firstSeed + i));
+        }
+        return out;
+    }
 
     public static String shape(int[] s) {
         return "T=" + s[0] + ",N=" + s[1] + ",I=" + s[2] + ",H=" + s[3];
@@ -455,19 +507,10 @@ public final class Kit {
     /** One array within {@code tolerance} by the conformance metric. */
     public static void assertWithin(String what, double[] want, double[] got, double tolerance) {
         assertEquals(want.length, got.length, what + " length");
-        double scale = 1, worst = 0;
-        int at = -1;
-        for (double v : want) scale = Math.max(scale, Math.abs(v));
-        for (int i = 0; i < want.length; i++) {
-            double d = Math.abs(got[i] - want[i]);
-            if (Double.isNaN(d)) d = Double.POSITIVE_INFINITY;
-            if (at < 0 || d > worst) {
-                worst = d;
-                at = i;
-            }
-        }
-        if (at >= 0 && !(worst / scale <= tolerance)) {
-            fail(what + ": error " + worst / scale + " > " + tolerance + " (max|got - want| / max(1, max|want|)); worst "
+        double error = Conformance.error(want, got);
+        if (!(error <= tolerance)) {
+            int at = Conformance.worstIndex(want, got);
+            fail(what + ": error " + error + " > " + tolerance + " (max|got - want| / max(1, max|want|)); worst "
                     + "at [" + at + "]: expected " + want[at] + " but was " + got[at]);
         }
     }

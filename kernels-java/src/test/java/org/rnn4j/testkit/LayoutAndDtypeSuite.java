@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.rnn4j.Cell;
 import org.rnn4j.DType;
 import org.rnn4j.Layout;
 import org.rnn4j.Rnn;
-import org.rnn4j.RnnConfig;
 
 /**
  * (a) BATCH_FIRST gives the same numbers as TIME_MAJOR on transposed data, forward and every gradient;
@@ -26,32 +23,10 @@ public abstract class LayoutAndDtypeSuite extends BackendSuite {
         super(backend);
     }
 
-    record Case(String name, RnnConfig cfg, int T, int N, int[] lengths, long seed) {}
-
-    static List<Case> cases() {
-        List<Case> out = new ArrayList<>();
-        long seed = 1;
-        for (Cell cell : Cell.all()) {
-            for (int[] s : Kit.SHAPES) {
-                out.add(new Case(cell.id() + " 1x1 " + Kit.shape(s),
-                        Kit.config(cell, s[2], s[3], 1, false, DType.F64, Layout.TIME_MAJOR), s[0], s[1], null, seed++));
-            }
-            out.add(new Case(cell.id() + " 2 layers bidirectional varlen",
-                    Kit.config(cell, 3, 4, 2, true, DType.F64, Layout.TIME_MAJOR), 5, 4, new int[] {3, 5, 1, 4},
-                    seed++));
-            out.add(new Case(cell.id() + " 3 layers bidirectional edge",
-                    Kit.config(cell, 1, 1, 3, true, DType.F64, Layout.TIME_MAJOR), 1, 1, null, seed++));
-            out.add(new Case(cell.id() + " 2 layers varlen 17",
-                    Kit.config(cell, 17, 5, 2, false, DType.F64, Layout.TIME_MAJOR), 6, 3, new int[] {6, 2, 4},
-                    seed++));
-        }
-        return out;
-    }
-
     @TestFactory
     Stream<DynamicTest> batchFirstEqualsTimeMajorOnTransposedData() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (Case c : cases()) {
+        for (Kit.Case c : Kit.edgeCases()) {
             for (DType dt : DType.values()) {
                 tests.add(dynamicTest(c.name() + " " + dt, () -> {
                     Kit.Net net = Kit.Net.random(c.cfg(), c.seed()).as(dt, Layout.TIME_MAJOR);
@@ -71,22 +46,10 @@ public abstract class LayoutAndDtypeSuite extends BackendSuite {
     @TestFactory
     Stream<DynamicTest> float32MatchesFloat64() {
         List<DynamicTest> tests = new ArrayList<>();
-        List<Case> all = new ArrayList<>(cases());
+        List<Kit.Case> all = new ArrayList<>(Kit.edgeCases());
         // plus random small configurations
-        Random r = new Random(2024);
-        for (int i = 0; i < 24; i++) {
-            Cell cell = Cell.all().get(i % 6);
-            int T = 1 + r.nextInt(5), N = 1 + r.nextInt(4);
-            int[] lengths = null;
-            if (r.nextBoolean()) {
-                lengths = new int[N];
-                for (int n = 0; n < N; n++) lengths[n] = 1 + r.nextInt(T);
-            }
-            RnnConfig cfg = Kit.config(cell, 1 + r.nextInt(5), 1 + r.nextInt(5), 1 + r.nextInt(2), r.nextBoolean(),
-                    DType.F64, r.nextBoolean() ? Layout.TIME_MAJOR : Layout.BATCH_FIRST);
-            all.add(new Case("random #" + i + " " + cfg + " T=" + T + " N=" + N, cfg, T, N, lengths, 500 + i));
-        }
-        for (Case c : all) {
+        all.addAll(Kit.randomCases(2024, 24, 5, 4, 5, 2, 500));
+        for (Kit.Case c : all) {
             tests.add(dynamicTest(c.name(), () -> {
                 Kit.Net net = Kit.Net.random(c.cfg(), c.seed()).roundedToFloat();
                 Kit.Problem p = Kit.Problem.random(c.cfg(), c.T(), c.N(), c.lengths(), c.seed() + 1000)

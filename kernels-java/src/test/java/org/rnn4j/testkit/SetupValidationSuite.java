@@ -3,13 +3,11 @@ package org.rnn4j.testkit;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.rnn4j.Cell;
 import org.rnn4j.DType;
 import org.rnn4j.Layout;
@@ -35,16 +33,6 @@ public abstract class SetupValidationSuite extends BackendSuite {
 
     protected SetupValidationSuite(BackendUnderTest backend) {
         super(backend);
-    }
-
-    static IllegalArgumentException iae(Executable call, String arg, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        Harness.assertMessage(e, arg, fragments);
-        return e;
-    }
-
-    static RnnParameters filled(RnnConfig cfg, Arena arena) {
-        return RnnParameters.allocate(cfg, arena);
     }
 
     /**
@@ -75,29 +63,29 @@ public abstract class SetupValidationSuite extends BackendSuite {
 
     @Test
     void workspaceCreation() {
-        try (Arena a = Arena.ofConfined(); Rnn rnn = backend.create(LSTM_F32, filled(LSTM_F32, a))) {
-            iae(() -> rnn.newWorkspace(null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.workspaceBytes(null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.newWorkspace(Mode.TRAINING, 0, 2), "maxSeqLength", ">= 1", "but was 0");
-            iae(() -> rnn.newWorkspace(Mode.INFERENCE, 4, -1), "maxBatch", ">= 1", "but was -1");
-            iae(() -> rnn.workspaceBytes(Mode.TRAINING, -3, 2), "maxSeqLength", ">= 1", "but was -3");
-            iae(() -> rnn.workspaceBytes(Mode.TRAINING, 3, 0), "maxBatch", ">= 1", "but was 0");
+        try (Arena a = Arena.ofConfined(); Rnn rnn = backend.create(LSTM_F32, RnnParameters.allocate(LSTM_F32, a))) {
+            Harness.iae(() -> rnn.newWorkspace(null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
+            Harness.iae(() -> rnn.workspaceBytes(null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
+            Harness.iae(() -> rnn.newWorkspace(Mode.TRAINING, 0, 2), "maxSeqLength", ">= 1", "but was 0");
+            Harness.iae(() -> rnn.newWorkspace(Mode.INFERENCE, 4, -1), "maxBatch", ">= 1", "but was -1");
+            Harness.iae(() -> rnn.workspaceBytes(Mode.TRAINING, -3, 2), "maxSeqLength", ">= 1", "but was -3");
+            Harness.iae(() -> rnn.workspaceBytes(Mode.TRAINING, 3, 0), "maxBatch", ">= 1", "but was 0");
 
             long need = rnn.workspaceBytes(Mode.TRAINING, 4, 2);
-            iae(() -> rnn.wrapWorkspace(null, Mode.TRAINING, 4, 2), "memory", "a segment of " + need + " bytes",
+            Harness.iae(() -> rnn.wrapWorkspace(null, Mode.TRAINING, 4, 2), "memory", "a segment of " + need + " bytes",
                     "but was null");
             MemorySegment tooSmall = a.allocate(need - 1);
-            iae(() -> rnn.wrapWorkspace(tooSmall, Mode.TRAINING, 4, 2), "memory", "expected at least " + need + " bytes",
+            Harness.iae(() -> rnn.wrapWorkspace(tooSmall, Mode.TRAINING, 4, 2), "memory", "expected at least " + need + " bytes",
                     "but was " + (need - 1));
             MemorySegment ok = a.allocate(need);
-            iae(() -> rnn.wrapWorkspace(ok.asReadOnly(), Mode.TRAINING, 4, 2), "memory", "expected a writable segment",
+            Harness.iae(() -> rnn.wrapWorkspace(ok.asReadOnly(), Mode.TRAINING, 4, 2), "memory", "expected a writable segment",
                     "read-only");
             Arena b = Arena.ofConfined();
             MemorySegment dead = b.allocate(need);
             b.close();
-            iae(() -> rnn.wrapWorkspace(dead, Mode.TRAINING, 4, 2), "memory", "expected a live segment", "closed");
-            iae(() -> rnn.wrapWorkspace(ok, null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.wrapWorkspace(ok, Mode.TRAINING, 0, 2), "maxSeqLength", ">= 1", "but was 0");
+            Harness.iae(() -> rnn.wrapWorkspace(dead, Mode.TRAINING, 4, 2), "memory", "expected a live segment", "closed");
+            Harness.iae(() -> rnn.wrapWorkspace(ok, null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
+            Harness.iae(() -> rnn.wrapWorkspace(ok, Mode.TRAINING, 0, 2), "maxSeqLength", ">= 1", "but was 0");
             try (RnnWorkspace ws = rnn.wrapWorkspace(ok, Mode.TRAINING, 4, 2)) {
                 assertEquals(Mode.TRAINING, ws.mode());
                 assertEquals(4, ws.maxSeqLength());
@@ -119,30 +107,30 @@ public abstract class SetupValidationSuite extends BackendSuite {
 
     @Test
     void stepWorkspaceCreation() {
-        try (Arena a = Arena.ofConfined(); Rnn rnn = backend.create(LSTM_F32, filled(LSTM_F32, a))) {
-            iae(() -> rnn.stepWorkspaceBytes(null, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.newStepWorkspace(null, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.stepWorkspaceBytes(Mode.TRAINING, 0), "maxBatch", ">= 1", "but was 0");
-            iae(() -> rnn.newStepWorkspace(Mode.INFERENCE, -1), "maxBatch", ">= 1", "but was -1");
+        try (Arena a = Arena.ofConfined(); Rnn rnn = backend.create(LSTM_F32, RnnParameters.allocate(LSTM_F32, a))) {
+            Harness.iae(() -> rnn.stepWorkspaceBytes(null, 2), "mode", "INFERENCE or TRAINING", "but was null");
+            Harness.iae(() -> rnn.newStepWorkspace(null, 2), "mode", "INFERENCE or TRAINING", "but was null");
+            Harness.iae(() -> rnn.stepWorkspaceBytes(Mode.TRAINING, 0), "maxBatch", ">= 1", "but was 0");
+            Harness.iae(() -> rnn.newStepWorkspace(Mode.INFERENCE, -1), "maxBatch", ">= 1", "but was -1");
 
             long need = rnn.stepWorkspaceBytes(Mode.TRAINING, 2);
             assertTrue(need > 0, "a training step saves what its backward needs");
-            iae(() -> rnn.wrapStepWorkspace(null, Mode.TRAINING, 2), "memory", "a segment of " + need + " bytes",
+            Harness.iae(() -> rnn.wrapStepWorkspace(null, Mode.TRAINING, 2), "memory", "a segment of " + need + " bytes",
                     "but was null");
             MemorySegment tooSmall = a.allocate(need - 1);
-            iae(() -> rnn.wrapStepWorkspace(tooSmall, Mode.TRAINING, 2), "memory",
+            Harness.iae(() -> rnn.wrapStepWorkspace(tooSmall, Mode.TRAINING, 2), "memory",
                     "expected at least " + need + " bytes", "but was " + (need - 1));
             MemorySegment ok = a.allocate(need);
-            iae(() -> rnn.wrapStepWorkspace(ok.asReadOnly(), Mode.TRAINING, 2), "memory",
+            Harness.iae(() -> rnn.wrapStepWorkspace(ok.asReadOnly(), Mode.TRAINING, 2), "memory",
                     "expected a writable segment", "read-only");
             Arena b = Arena.ofConfined();
             MemorySegment dead = b.allocate(need);
             b.close();
-            iae(() -> rnn.wrapStepWorkspace(dead, Mode.TRAINING, 2), "memory", "expected a live segment", "closed");
-            iae(() -> rnn.wrapStepWorkspace(ok, null, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.wrapStepWorkspace(ok, Mode.TRAINING, 0), "maxBatch", ">= 1", "but was 0");
+            Harness.iae(() -> rnn.wrapStepWorkspace(dead, Mode.TRAINING, 2), "memory", "expected a live segment", "closed");
+            Harness.iae(() -> rnn.wrapStepWorkspace(ok, null, 2), "mode", "INFERENCE or TRAINING", "but was null");
+            Harness.iae(() -> rnn.wrapStepWorkspace(ok, Mode.TRAINING, 0), "maxBatch", ">= 1", "but was 0");
             // memory for a smaller batch is too small for a larger one
-            iae(() -> rnn.wrapStepWorkspace(ok, Mode.TRAINING, 3), "memory",
+            Harness.iae(() -> rnn.wrapStepWorkspace(ok, Mode.TRAINING, 3), "memory",
                     "expected at least " + rnn.stepWorkspaceBytes(Mode.TRAINING, 3) + " bytes", "but was " + need);
             try (StepWorkspace ws = rnn.wrapStepWorkspace(ok, Mode.TRAINING, 2)) {
                 assertEquals(Mode.TRAINING, ws.mode());
@@ -168,7 +156,7 @@ public abstract class SetupValidationSuite extends BackendSuite {
     /** Step workspace sizes are non-decreasing in N. */
     @Test
     void stepWorkspaceBytesAreMonotonic() {
-        try (Arena a = Arena.ofConfined(); Rnn rnn = backend.create(PEEP_F64, filled(PEEP_F64, a))) {
+        try (Arena a = Arena.ofConfined(); Rnn rnn = backend.create(PEEP_F64, RnnParameters.allocate(PEEP_F64, a))) {
             for (Mode m : Mode.values()) {
                 for (int n = 1; n <= 8; n++) {
                     assertTrue(rnn.stepWorkspaceBytes(m, n) >= 0);
@@ -181,7 +169,7 @@ public abstract class SetupValidationSuite extends BackendSuite {
     /** Workspace sizes are non-decreasing in T and N (a workspace for a plan fits every smaller call). */
     @Test
     void workspaceBytesAreMonotonic() {
-        try (Arena a = Arena.ofConfined(); Rnn rnn = backend.create(PEEP_F64, filled(PEEP_F64, a))) {
+        try (Arena a = Arena.ofConfined(); Rnn rnn = backend.create(PEEP_F64, RnnParameters.allocate(PEEP_F64, a))) {
             for (Mode m : Mode.values()) {
                 for (int t = 1; t <= 6; t++) {
                     for (int n = 1; n <= 6; n++) {

@@ -51,9 +51,7 @@ class SetupValidationTest {
             Layout.TIME_MAJOR);
 
     static IllegalArgumentException iae(Executable call, String arg, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        Harness.assertMessage(e, arg, fragments);
-        return e;
+        return Harness.iae(call, arg, fragments);
     }
 
     static RnnParameters filled(RnnConfig cfg, Arena arena) {
