@@ -36,6 +36,8 @@ import org.rnn4j.spi.RnnBackend;
  * @param f32Tolerance the largest float32 error allowed against the float64 reference, in (0, 1e-4]
  */
 public record BackendUnderTest(String name, BackendOptions options, boolean oracle, double f32Tolerance) {
+    private static final String REFERENCE_NAME = "reference";
+
     /** The largest float64 error allowed against the reference (and against the PyTorch fixtures). */
     public static final double F64_TOLERANCE = Conformance.F64_THRESHOLD;
 
@@ -57,8 +59,6 @@ public record BackendUnderTest(String name, BackendOptions options, boolean orac
                     + "true for '" + name + "'");
         }
     }
-
-    private static final String REFERENCE_NAME = "reference";
 
     /** A backend compared with the reference, default options, the conformance tolerance in float32. */
     public static BackendUnderTest of(String name) {
