@@ -1,28 +1,18 @@
-// Run-time SIMD dispatch of the native library, and the proof that it works in the shipped binary.
-//
-// The library is compiled for the portable x86-64 baseline; code that wants wider SIMD is multiversioned:
-// GCC compiles one body per target attribute and an ifunc resolver picks one when the library loads (it
-// reads the CPU model through libgcc's __cpu_model, hence -lgcc in the link). simd_level() has one
-// version per level we dispatch to, so asking it which version runs tells what every multiversioned kernel
-// of this library uses on this CPU.
+// Run-time SIMD dispatch of the native library: declarations only, so that any number of translation units
+// may include this header. The definitions (the multiversioned functions) are in rnn4j_dispatch.cpp, which
+// is compiled exactly once: the JNI glue that JavaCPP generates includes it (the @Platform include list of
+// org.rnn4j.nativebackend.NativeBlasLibrary), and a build with several translation units compiles it as one.
 #ifndef RNN4J_DISPATCH_H
 #define RNN4J_DISPATCH_H
 
 namespace rnn4j {
-namespace detail {
-
-__attribute__((target("default"))) int simd_level() { return 0; }
-__attribute__((target("avx2,fma"))) int simd_level() { return 256; }
-__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) int simd_level() { return 512; }
-
-}  // namespace detail
 
 /**
  * Widest SIMD level the load-time dispatcher selected: 0 (baseline SSE2), 256 (AVX2+FMA) or 512 (AVX-512).
  * A plain, out-of-line entry point: GCC 12 emits the dispatcher symbol twice when a multiversioned function
  * is called directly from the extern "C" JNI glue, so the glue calls this instead.
  */
-__attribute__((noinline)) int simd_dispatch_bits() { return detail::simd_level(); }
+int simd_dispatch_bits();
 
 }  // namespace rnn4j
 

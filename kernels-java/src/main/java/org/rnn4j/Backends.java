@@ -11,6 +11,11 @@ import org.rnn4j.spi.RnnBackend;
 /**
  * Finds backends by name. There is no silent fallback: asking for a backend that cannot run here throws with
  * the reason, and {@link #list()} says for every known backend whether it is available and, if not, why.
+ *
+ * <p>Ownership: {@link #get} and {@link #fromSystemProperty} return a new instance that the caller closes.
+ * Frameworks usually pass a name instead ({@link #nameFromSystemProperty} reads it from the system property)
+ * to {@link Rnn#create(RnnConfig, RnnParameters, String, BackendOptions)}, whose Rnn owns and closes the
+ * instance.
  */
 public final class Backends {
     /** System property a tool may set to pick the backend: {@code -Drnn4j.backend=reference}. */
@@ -65,14 +70,51 @@ public final class Backends {
         return names;
     }
 
-    /** A new instance of backend {@code name}; throws with the reason when it cannot run here. */
+    /**
+     * A new instance of backend {@code name}; throws with the reason when it cannot run here. The caller owns
+     * the instance and closes it ({@link RnnBackend} is {@link AutoCloseable}) after every {@link Rnn} bound to
+     * it; {@link Rnn#create(RnnConfig, RnnParameters, String, BackendOptions)} is the owning alternative.
+     */
     public static RnnBackend get(String name) {
         return get(name, BackendOptions.defaults());
     }
 
-    /** A new instance of backend {@code name} with {@code options}; throws with the reason when it cannot run here. */
+    /**
+     * A new instance of backend {@code name} with {@code options}; throws with the reason when it cannot run
+     * here. The caller owns the instance and closes it, as with {@link #get(String)}.
+     */
     public static RnnBackend get(String name, BackendOptions options) {
         if (options == null) throw new IllegalArgumentException("options: expected BackendOptions but was null");
+        return provider(name).create(options);
+    }
+
+    /**
+     * The backend named by the system property {@value #PROPERTY}, or {@code fallbackName} if unset: a new
+     * instance the caller owns and closes (see {@link #get(String)}). To let an {@link Rnn} own it, pass
+     * {@link #nameFromSystemProperty} to {@link Rnn#create(RnnConfig, RnnParameters, String, BackendOptions)}
+     * instead.
+     */
+    public static RnnBackend fromSystemProperty(String fallbackName) {
+        return get(nameFromSystemProperty(fallbackName));
+    }
+
+    /**
+     * The name of the backend the system property {@value #PROPERTY} selects, or {@code fallbackName} if unset,
+     * checked as {@link #get} checks it: the owning form is
+     * {@code Rnn.create(cfg, w, Backends.nameFromSystemProperty("reference"), options)}, whose Rnn closes the
+     * backend instance it creates.
+     *
+     * @throws IllegalArgumentException if the name is null or not a backend's
+     * @throws IllegalStateException if that backend cannot run here (with the reason)
+     */
+    public static String nameFromSystemProperty(String fallbackName) {
+        String name = System.getProperty(PROPERTY, fallbackName);
+        provider(name);
+        return name;
+    }
+
+    /** The provider of an available backend {@code name}; the errors of {@link #get}. */
+    private static BackendProvider provider(String name) {
         if (name == null) throw new IllegalArgumentException("backend: expected a backend name but was null");
         BackendProvider p = providers().get(name);
         Info info = info(name, p);
@@ -82,12 +124,7 @@ public final class Backends {
         if (!info.available()) {
             throw new IllegalStateException("backend '" + name + "' is not available: " + info.reason());
         }
-        return p.create(options);
-    }
-
-    /** The backend named by the system property {@value #PROPERTY}, or {@code fallbackName} if unset. */
-    public static RnnBackend fromSystemProperty(String fallbackName) {
-        return get(System.getProperty(PROPERTY, fallbackName));
+        return p;
     }
 
     private static List<String> names() {

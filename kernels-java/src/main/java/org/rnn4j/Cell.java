@@ -4,9 +4,9 @@ import java.util.Locale;
 
 /**
  * The recurrent cell: what one time step computes. Gate order inside the stacked weight rows follows
- * PyTorch: LSTM {@code i, f, g, o}; GRU {@code r, z, n}; the vanilla RNN has one block. See {@code docs/equations.md}.
+ * PyTorch: LSTM {@code i, f, g, o}; GRU {@code r, z, n}; the vanilla RNN ({@link Cell.Rnn}) has one block. See {@code docs/equations.md}.
  */
-public sealed interface Cell permits Cell.Lstm, Cell.Gru, Cell.Simple {
+public sealed interface Cell permits Cell.Lstm, Cell.Gru, Cell.Rnn {
 
     /** Number of gate blocks G stacked in {@code weight_ih}/{@code weight_hh} (rows = G·H). */
     int gates();
@@ -54,9 +54,13 @@ public sealed interface Cell permits Cell.Lstm, Cell.Gru, Cell.Simple {
         }
     }
 
-    /** Vanilla RNN. */
-    record Simple(Activation activation) implements Cell {
-        public Simple {
+    /**
+     * The vanilla RNN, {@code h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)} with {@code act} tanh or ReLU
+     * (ids {@code rnn_tanh}, {@code rnn_relu}; made by {@link Cell#rnn(Activation)}). "RNN" is the one name this
+     * cell has in the API, the command line and the docs, as in PyTorch's {@code nn.RNN}.
+     */
+    record Rnn(Activation activation) implements Cell {
+        public Rnn {
             if (activation == null) throw new IllegalArgumentException("activation: expected TANH or RELU but was null");
         }
 
@@ -82,7 +86,7 @@ public sealed interface Cell permits Cell.Lstm, Cell.Gru, Cell.Simple {
     }
 
     static Cell rnn(Activation activation) {
-        return new Simple(activation);
+        return new Rnn(activation);
     }
 
     /** All six cells, in a fixed order (for tests and tools that sweep them). */

@@ -1,6 +1,7 @@
 package org.rnn4j;
 
 import java.lang.foreign.MemorySegment;
+import org.rnn4j.spi.SegmentRules;
 
 /**
  * Collects the used extent of every input and output of one call and rejects any output that shares a byte
@@ -102,10 +103,7 @@ final class Overlaps {
             if (!isOutput[i]) continue;
             for (int j = 0; j < count; j++) {
                 if (j == i || (isOutput[j] && j < i)) continue;
-                if (overlap(i, j)) {
-                    throw new IllegalArgumentException(name(i) + ": expected memory disjoint from " + name(j)
-                            + " but the two overlap");
-                }
+                if (overlap(i, j)) throw SegmentRules.overlapping(null, name(i), name(j));
             }
         }
     }

@@ -20,7 +20,7 @@ import org.rnn4j.spi.SegmentRules;
  * <pre>{@code
  * RnnConfig cfg = RnnConfig.builder(Cell.lstm(), 32, 64).layers(2).dtype(DType.F32).build();
  * RnnParameters w = RnnParameters.of(cfg).set("weight_ih_l0", wih0).set("weight_hh_l0", whh0)...;
- * try (Rnn rnn = Rnn.create(cfg, w, "reference");
+ * try (Rnn rnn = Rnn.create(cfg, w, "reference", BackendOptions.defaults());   // owns its backend
  *      RnnWorkspace ws = rnn.newWorkspace(Mode.TRAINING, T, N)) {
  *     SequenceArgs a = new SequenceArgs().shape(T, N).input(x).output(y).hN(hn).cN(cn);
  *     rnn.forward(a, ws);
@@ -49,10 +49,15 @@ public final class Rnn implements AutoCloseable {
     }
 
     /**
-     * Binds {@code weights} (the caller's segments, which stay theirs) to {@code backend}, which stays the
-     * caller's to close. The backend prepares them once here (a converted or packed copy); see
-     * {@link #weightsChanged()} for updates in place. Later {@link RnnParameters#set} calls on {@code weights}
-     * do not affect this Rnn: it binds a frozen copy of the set.
+     * Binds {@code weights} (the caller's segments, which stay theirs) to {@code backend}. The backend prepares
+     * them once here (a converted or packed copy); see {@link #weightsChanged()} for updates in place. Later
+     * {@link RnnParameters#set} calls on {@code weights} do not affect this Rnn: it binds a frozen copy of the
+     * set.
+     *
+     * <p>Ownership: {@code backend} stays the caller's. {@link #close()} frees only what the backend prepared
+     * for this Rnn, never the backend itself, so one instance may serve several networks; the caller closes it
+     * after the last of them. Prefer {@link #create(RnnConfig, RnnParameters, String, BackendOptions)}, which
+     * owns its backend.
      */
     public static Rnn create(RnnConfig config, RnnParameters weights, RnnBackend backend) {
         if (config == null) throw new IllegalArgumentException("config: expected an RnnConfig but was null");
@@ -61,12 +66,20 @@ public final class Rnn implements AutoCloseable {
         return new Rnn(config, backend, false, weights);
     }
 
-    /** Same, with a new instance of the backend named {@code backendName} (see {@link Backends}), closed with this Rnn. */
+    /**
+     * Binds {@code weights} to a new instance of the backend named {@code backendName} (see {@link Backends})
+     * with default options. This Rnn owns that instance: {@link #close()} closes it (and a failed create does).
+     */
     public static Rnn create(RnnConfig config, RnnParameters weights, String backendName) {
         return create(config, weights, backendName, BackendOptions.defaults());
     }
 
-    /** Same, with backend options (threads). */
+    /**
+     * The owning form: binds {@code weights} to a new instance of backend {@code backendName} with
+     * {@code options} (threads), which this Rnn owns and closes in {@link #close()} (a failed create closes it
+     * too). With the backend chosen by the system property {@code rnn4j.backend}:
+     * {@code Rnn.create(cfg, w, Backends.nameFromSystemProperty("reference"), options)}.
+     */
     public static Rnn create(RnnConfig config, RnnParameters weights, String backendName, BackendOptions options) {
         if (config == null) throw new IllegalArgumentException("config: expected an RnnConfig but was null");
         checkParameters("weights", weights, config);

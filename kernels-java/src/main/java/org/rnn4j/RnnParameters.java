@@ -17,6 +17,8 @@ public final class RnnParameters {
     private final RnnConfig config;
     private final List<ParamId> ids;
     private final MemorySegment[] segments;
+    // Gate-block views per parameter, made on first use and kept: hot paths read blocks without allocating.
+    private final MemorySegment[][] blockViews;
     // Parameters per layer direction: the 4 ParamKinds every cell has, plus weight_peephole for peephole LSTMs.
     private final int kindsPerDirection;
     // Element count of each parameter, by index: computed once, so that per-call validation allocates nothing
@@ -30,6 +32,7 @@ public final class RnnParameters {
         this.config = config;
         this.ids = config.parameterIds();
         this.segments = new MemorySegment[ids.size()];
+        this.blockViews = new MemorySegment[ids.size()][];
         this.kindsPerDirection = config.cell().hasPeepholes() ? 5 : 4;
         this.elements = new long[ids.size()];
         for (ParamId id : ids) elements[index(id)] = config.parameterSize(id);
@@ -76,6 +79,7 @@ public final class RnnParameters {
                     + "write new values into the same segments and call Rnn.weightsChanged(), or create a new Rnn");
         }
         segments[index(id)] = segment;
+        blockViews[index(id)] = null;
         return this;
     }
 
@@ -146,6 +150,31 @@ public final class RnnParameters {
         long blockElements = config.parameterSize(id) / blocks;
         long bytes = blockElements * config.dtype().bytes();
         return s.asSlice(gate * bytes, bytes);
+    }
+
+    /**
+     * {@link #gateBlock(ParamId, int)} of parameter {@code kind} of layer {@code layer}, direction
+     * {@code direction}, without allocating once a block has been asked for (views are kept per set segment):
+     * for backends that write gradients block by block on every call.
+     */
+    public MemorySegment gateBlock(ParamKind kind, int layer, int direction, int gate) {
+        if (kind == null) throw new IllegalArgumentException("kind: expected a ParamKind but was null");
+        Checks.inRange("layer", layer, 0, config.layers() - 1);
+        Checks.inRange("direction", direction, 0, config.directions() - 1);
+        if (kind == ParamKind.WEIGHT_PEEPHOLE && !config.cell().hasPeepholes()) {
+            throw new IllegalArgumentException("kind: expected one of " + kinds() + " but was " + kind);
+        }
+        int i = (layer * config.directions() + direction) * kindsPerDirection + kind.ordinal();
+        MemorySegment[] views = blockViews[i];
+        if (views == null || views[gate] == null) {
+            ParamId id = ids.get(i);
+            MemorySegment v = gateBlock(id, gate);
+            if (views == null) views = new MemorySegment[gateBlocks(id)];
+            views[gate] = v;
+            blockViews[i] = views;
+            return v;
+        }
+        return views[gate];
     }
 
     /** Number of gate blocks of {@code id}: G for weights and biases, 3 for peepholes. */

@@ -46,7 +46,7 @@ final class OnnxModel {
         return switch (cell) {
             case Cell.Lstm l -> "LSTM";
             case Cell.Gru g -> "GRU";
-            case Cell.Simple s -> "RNN";
+            case Cell.Rnn s -> "RNN";
         };
     }
 
@@ -55,7 +55,7 @@ final class OnnxModel {
         return switch (cell) {
             case Cell.Lstm l -> new int[] {0, 3, 1, 2}; // i, o, f, c  <-  i, f, g, o
             case Cell.Gru g -> new int[] {1, 0, 2};     // z, r, h     <-  r, z, n
-            case Cell.Simple s -> new int[] {0};
+            case Cell.Rnn s -> new int[] {0};
         };
     }
 
@@ -91,7 +91,7 @@ final class OnnxModel {
         if (cell instanceof Cell.Gru g) {
             node.message(5, intAttribute("linear_before_reset", g.variant() == GruVariant.LINEAR_BEFORE_RESET ? 1 : 0));
         }
-        if (cell instanceof Cell.Simple s) {
+        if (cell instanceof Cell.Rnn s) {
             node.message(5, stringsAttribute("activations", s.activation() == Activation.RELU ? "Relu" : "Tanh"));
         }
         graph.message(1, node);

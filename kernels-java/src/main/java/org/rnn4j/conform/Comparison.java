@@ -7,8 +7,8 @@ import org.rnn4j.npy.NpyArray;
 
 /**
  * Compares the results of one case with its expectations: the error of an array is
- * {@code max|got − want| / max(1, max|want|)} (NaN or infinity in a result counts as an infinite error), the
- * case's error is the largest over its arrays, and it passes at {@link Conformance#threshold}.
+ * {@link Conformance#error} ({@code max|got − want| / max(1, max|want|)}), the case's error is the largest over
+ * its arrays, and it passes at {@link Conformance#threshold}.
  */
 final class Comparison {
     private Comparison() {}
@@ -28,19 +28,8 @@ final class Comparison {
             if (g == null || g.length < w.length) {
                 return new CaseResult(name, false, Double.NaN, e.getKey(), "no result for " + e.getKey());
             }
-            double scale = 1;
-            for (double v : w) scale = Math.max(scale, Math.abs(v));
-            double maxDiff = 0;
-            int at = -1;
-            for (int i = 0; i < w.length; i++) {
-                double diff = Math.abs(g[i] - w[i]);
-                if (Double.isNaN(diff)) diff = Double.POSITIVE_INFINITY;
-                if (at < 0 || diff > maxDiff) {
-                    maxDiff = diff;
-                    at = i;
-                }
-            }
-            double err = maxDiff / scale;
+            int at = Conformance.worstIndex(w, g);
+            double err = Conformance.error(w, g);
             if (err > worst) {
                 worst = err;
                 worstName = e.getKey();

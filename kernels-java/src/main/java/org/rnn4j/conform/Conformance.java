@@ -44,6 +44,42 @@ public final class Conformance {
 
     private Conformance() {}
 
+    /**
+     * The error of one result array against its expectation: {@code max|got − want| / max(1, max|want|)} over
+     * the first {@code want.length} elements, NaN or infinity in {@code got} counting as an infinite error. The
+     * metric of every comparison here, and of the test kit's comparisons with the reference.
+     */
+    public static double error(double[] want, double[] got) {
+        int at = worstIndex(want, got);
+        if (at < 0) return 0;
+        double diff = Math.abs(got[at] - want[at]);
+        return Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff / scale(want);
+    }
+
+    /**
+     * The index of the first element where {@code |got − want|} is largest (NaN counts as the largest), or -1
+     * when {@code want} is empty.
+     */
+    public static int worstIndex(double[] want, double[] got) {
+        double maxDiff = 0;
+        int at = -1;
+        for (int i = 0; i < want.length; i++) {
+            double diff = Math.abs(got[i] - want[i]);
+            if (Double.isNaN(diff)) diff = Double.POSITIVE_INFINITY;
+            if (at < 0 || diff > maxDiff) {
+                maxDiff = diff;
+                at = i;
+            }
+        }
+        return at;
+    }
+
+    private static double scale(double[] want) {
+        double scale = 1;
+        for (double v : want) scale = Math.max(scale, Math.abs(v));
+        return scale;
+    }
+
     /** The threshold of {@code dtype}: {@link #F64_THRESHOLD} or {@link #F32_THRESHOLD}. */
     public static double threshold(DType dtype) {
         return dtype == DType.F64 ? F64_THRESHOLD : F32_THRESHOLD;

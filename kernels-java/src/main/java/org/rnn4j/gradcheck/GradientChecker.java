@@ -108,7 +108,7 @@ public final class GradientChecker {
     /** Numeric gradient of {@code o} compared with its analytic one: one row. */
     private TensorCheck compare(Operand o, FiniteDifferences.Loss loss, Runnable changed, double loss0,
                                 RnnConfig cfg) {
-        boolean kinks = cfg.cell() instanceof Cell.Simple s && s.activation() == Activation.RELU;
+        boolean kinks = cfg.cell() instanceof Cell.Rnn s && s.activation() == Activation.RELU;
         FiniteDifferences.Result r = FiniteDifferences.central(o.value(), Math.toIntExact(o.elements()), loss,
                 changed, eps, atol, rtol, loss0, kinks);
         return Comparisons.close(o.name(), o.analytic(), r.values(), kinks ? r.skipped() : null, atol, rtol);

@@ -74,7 +74,7 @@ final class CellMath {
                     rec.h[j] = (1 - z) * n + z * hp[j];
                 }
             }
-            case Cell.Simple rnn -> {
+            case Cell.Rnn rnn -> {
                 affine(w.whh, w.bhh, hp, 0, gh, H, ah);
                 for (int j = 0; j < H; j++) {
                     double a = ax[j] + ah[j];
@@ -169,7 +169,7 @@ final class CellMath {
                     dah[H + j] = dax[H + j];
                 }
             }
-            case Cell.Simple rnn -> {
+            case Cell.Rnn rnn -> {
                 for (int j = 0; j < H; j++) {
                     double h = g[j];
                     double d = rnn.activation() == Activation.TANH ? 1 - h * h : (h > 0 ? 1 : 0);

@@ -64,11 +64,19 @@ public final class SegmentRules {
 
     /** Holds at least {@code elements} values of {@code dtype}; the element count must fit in bytes. */
     public static void holds(String prefix, Object name, MemorySegment s, long elements, DType dtype) {
+        holds(prefix, name, s, elements, dtype, null);
+    }
+
+    /**
+     * The same, with {@code why} (may be null) naming the formula behind the count in the message, e.g.
+     * "for A stored M x K: (rows-1)*lda+width with 3 rows of 5, lda=7".
+     */
+    public static void holds(String prefix, Object name, MemorySegment s, long elements, DType dtype, String why) {
         long need = bytes(prefix, name, elements, dtype);
         if (s.byteSize() < need) {
             throw fail(prefix, name, "expected at least " + elements + " " + dtype.numpyName() + " elements (" + need
-                    + " bytes) but the segment has " + s.byteSize() + " bytes (" + s.byteSize() / dtype.bytes()
-                    + " elements)");
+                    + " bytes)" + (why == null ? "" : " " + why) + " but the segment has " + s.byteSize()
+                    + " bytes (" + s.byteSize() / dtype.bytes() + " elements)");
         }
     }
 
@@ -93,6 +101,26 @@ public final class SegmentRules {
             throw fail(prefix, name, "expected an address aligned to " + alignment + " bytes but was 0x"
                     + Long.toHexString(s.address()));
         }
+    }
+
+    /**
+     * The first {@code bytes} of {@code s} (an output) share no byte with the first {@code otherBytes} of
+     * {@code other}: a kernel writes its outputs while it still reads its inputs. Native segments are compared
+     * by address range; when either is a heap segment the JDK decides ({@code asOverlappingSlice}).
+     */
+    public static void disjoint(String prefix, Object name, MemorySegment s, long bytes, String otherName,
+                                MemorySegment other, long otherBytes) {
+        long b = Math.min(bytes, s.byteSize()), ob = Math.min(otherBytes, other.byteSize());
+        if (b <= 0 || ob <= 0) return; // an empty extent touches nothing
+        boolean overlap = s.isNative() && other.isNative()
+                ? s.address() < other.address() + ob && other.address() < s.address() + b
+                : s.asSlice(0, b).asOverlappingSlice(other.asSlice(0, ob)).isPresent();
+        if (overlap) throw overlapping(prefix, name, otherName);
+    }
+
+    /** The failure of output {@code prefix.name} that shares memory with {@code otherName}. */
+    public static IllegalArgumentException overlapping(String prefix, Object name, String otherName) {
+        return fail(prefix, name, "expected memory disjoint from " + otherName + " but the two overlap");
     }
 
     /** {@code elements · dtype.bytes()}, or a failure naming the argument when that does not fit in a long. */

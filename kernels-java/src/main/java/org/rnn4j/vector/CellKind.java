@@ -12,7 +12,7 @@ public enum CellKind {
         return switch (cell) {
             case Cell.Lstm l -> l.peepholes() ? LSTM_PEEPHOLE : LSTM;
             case Cell.Gru g -> g.variant() == GruVariant.LINEAR_BEFORE_RESET ? GRU_LINEAR_BEFORE_RESET : GRU_RESET_BEFORE;
-            case Cell.Simple r -> r.activation() == Activation.TANH ? RNN_TANH : RNN_RELU;
+            case Cell.Rnn r -> r.activation() == Activation.TANH ? RNN_TANH : RNN_RELU;
         };
     }
 

@@ -74,6 +74,11 @@ final class WorkerPool implements TeamRunner, AutoCloseable {
         return size;
     }
 
+    @Override
+    public boolean canShare(java.lang.foreign.MemorySegment s) {
+        return s == null || workers.length == 0 || s.isAccessibleBy(workers[0]);
+    }
+
     /** Runs {@code task} on a team of every thread (or alone, when another call holds the workers). */
     @Override
     public void run(TeamTask task) {

@@ -22,9 +22,10 @@ import org.rnn4j.ParamId;
 import org.rnn4j.ParamKind;
 import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
+import org.rnn4j.testkit.Kit;
 
 /**
- * {@link RnnParameters#gateBlock}: for every parameter of a spread of configurations, block g is exactly the
+ * Contract (s) of docs/contract.md. {@link RnnParameters#gateBlock}: for every parameter of a spread of configurations, block g is exactly the
  * rows of gate g in PyTorch's layout (weights and biases: rows g·H .. g·H+H-1 of the [G·H, ...] tensor;
  * peepholes: row g of [3, H]), as a view of the caller's memory (same address, writes land in place); a gate
  * out of range or an unset parameter is rejected naming the argument.
@@ -33,11 +34,11 @@ class GateBlockContractTest {
 
     static List<RnnConfig> configs() {
         return List.of(
-                Ref.config(Cell.lstm(), 3, 4, 2, true, DType.F32, Layout.TIME_MAJOR),
-                Ref.config(Cell.lstmWithPeepholes(), 2, 5, 2, false, DType.F64, Layout.BATCH_FIRST),
-                Ref.config(Cell.gru(GruVariant.LINEAR_BEFORE_RESET), 4, 3, 1, true, DType.F64, Layout.TIME_MAJOR),
-                Ref.config(Cell.gru(GruVariant.RESET_BEFORE), 1, 2, 3, false, DType.F32, Layout.TIME_MAJOR),
-                Ref.config(Cell.rnn(Activation.TANH), 5, 3, 2, true, DType.F32, Layout.TIME_MAJOR));
+                Kit.config(Cell.lstm(), 3, 4, 2, true, DType.F32, Layout.TIME_MAJOR),
+                Kit.config(Cell.lstmWithPeepholes(), 2, 5, 2, false, DType.F64, Layout.BATCH_FIRST),
+                Kit.config(Cell.gru(GruVariant.LINEAR_BEFORE_RESET), 4, 3, 1, true, DType.F64, Layout.TIME_MAJOR),
+                Kit.config(Cell.gru(GruVariant.RESET_BEFORE), 1, 2, 3, false, DType.F32, Layout.TIME_MAJOR),
+                Kit.config(Cell.rnn(Activation.TANH), 5, 3, 2, true, DType.F32, Layout.TIME_MAJOR));
     }
 
     /** Element e of every parameter holds 1000·(index of the parameter) + e: every element is distinguishable. */
@@ -47,7 +48,7 @@ class GateBlockContractTest {
         for (int i = 0; i < ids.size(); i++) {
             double[] v = new double[(int) cfg.parameterSize(ids.get(i))];
             for (int e = 0; e < v.length; e++) v[e] = 1000.0 * i + e;
-            MemorySegment.copy(Ref.seg(v, cfg.dtype()), 0, p.get(ids.get(i)), 0, p.get(ids.get(i)).byteSize());
+            MemorySegment.copy(Kit.seg(v, cfg.dtype()), 0, p.get(ids.get(i)), 0, p.get(ids.get(i)).byteSize());
         }
         return p;
     }
@@ -69,7 +70,7 @@ class GateBlockContractTest {
                         int rowsPerBlock = peep ? 1 : H;
                         assertEquals(shape[0], blocks * rowsPerBlock, id.name() + ": the blocks cover every row");
                         int rowWidth = shape.length == 1 ? 1 : shape[1];
-                        double[] all = Ref.read(p.get(id), dt);
+                        double[] all = Kit.read(p.get(id), dt);
                         for (int g = 0; g < blocks; g++) {
                             MemorySegment view = p.gateBlock(id, g);
                             long from = (long) g * rowsPerBlock * rowWidth, len = (long) rowsPerBlock * rowWidth;
@@ -77,7 +78,7 @@ class GateBlockContractTest {
                             assertEquals(len * dt.bytes(), view.byteSize(), what + ": size");
                             assertEquals(p.get(id).address() + from * dt.bytes(), view.address(), what + ": address");
                             double[] manual = java.util.Arrays.copyOfRange(all, (int) from, (int) (from + len));
-                            assertArrayEquals(manual, Ref.read(view, dt), 0, what + ": contents");
+                            assertArrayEquals(manual, Kit.read(view, dt), 0, what + ": contents");
                         }
                     }
                 }
@@ -93,10 +94,10 @@ class GateBlockContractTest {
         try (Arena arena = Arena.ofConfined()) {
             RnnParameters p = numbered(cfg, arena);
             ParamId id = new ParamId(ParamKind.WEIGHT_HH, 1, true);
-            double[] before = Ref.read(p.get(id), cfg.dtype());
+            double[] before = Kit.read(p.get(id), cfg.dtype());
             MemorySegment block = p.gateBlock(id, 2); // LSTM gate g
             block.fill((byte) 0);
-            double[] after = Ref.read(p.get(id), cfg.dtype());
+            double[] after = Kit.read(p.get(id), cfg.dtype());
             int H = cfg.hiddenSize(), per = H * H;
             for (int e = 0; e < after.length; e++) {
                 boolean inBlock = e >= 2 * per && e < 3 * per;

@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.rnn4j.BackendOptions;
 import org.rnn4j.spi.BackendProvider;
 import org.rnn4j.spi.RnnBackend;
+import org.rnn4j.testkit.RecordingBackend;
 
 /**
  * Registers {@code test-recording} (test class path only, through

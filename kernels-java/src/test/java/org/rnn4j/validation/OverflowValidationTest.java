@@ -18,10 +18,11 @@ import org.rnn4j.RnnParameters;
 import org.rnn4j.RnnPlan;
 import org.rnn4j.RnnWorkspace;
 import org.rnn4j.SequenceArgs;
-import org.rnn4j.contract.RecordingBackend;
+import org.rnn4j.testkit.RecordingBackend;
 
 /**
- * Sizes whose element or byte counts do not fit in a long are rejected before any backend sees them. Without
+ * Contract (k) of docs/contract.md. Sizes whose element or byte counts do not fit in a long are rejected before
+ * any backend sees them. Without
  * the bound, T·N·I of the first case is exactly 2^63, which wraps to Long.MIN_VALUE: a one-element segment
  * would then pass every "large enough" check. A recording backend shows that no backend method ever sees such a
  * plan (not even to size a workspace).

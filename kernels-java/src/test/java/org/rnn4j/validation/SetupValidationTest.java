@@ -3,6 +3,7 @@ package org.rnn4j.validation;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -23,22 +24,22 @@ import org.rnn4j.Cell;
 import org.rnn4j.DType;
 import org.rnn4j.GruVariant;
 import org.rnn4j.Layout;
-import org.rnn4j.Mode;
 import org.rnn4j.ParamId;
 import org.rnn4j.ParamKind;
 import org.rnn4j.Rnn;
 import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
-import org.rnn4j.RnnWorkspace;
-import org.rnn4j.StepWorkspace;
 import org.rnn4j.reference.ReferenceBackend;
 import org.rnn4j.spi.RnnBackend;
+import org.rnn4j.testkit.Harness;
 
 /**
- * Validation before any call: {@link RnnConfig}, {@link RnnParameters#set} (unknown names, and for every
+ * Contract (k) of docs/contract.md, the setup rules no backend sees: {@link RnnConfig}, {@link DType} and
+ * {@link Cell} by name, {@link RnnParameters#set} and {@link RnnParameters#get} (unknown names, and for every
  * parameter of every kind: null, too small, closed, wrong dtype), {@link Rnn#create} (null arguments, weights
- * of another configuration, a missing or closed parameter, unknown or unavailable backends), workspace
- * creation and wrapping, and {@link Backends#get}.
+ * of another configuration, a missing or closed parameter, unknown or unavailable backends) and
+ * {@link Backends#get}. Workspace creation, which asks the backend, is in
+ * {@link org.rnn4j.testkit.SetupValidationSuite}.
  */
 class SetupValidationTest {
 
@@ -50,9 +51,7 @@ class SetupValidationTest {
             Layout.TIME_MAJOR);
 
     static IllegalArgumentException iae(Executable call, String arg, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        Harness.assertMessage(e, arg, fragments);
-        return e;
+        return Harness.iae(call, arg, fragments);
     }
 
     static RnnParameters filled(RnnConfig cfg, Arena arena) {
@@ -81,6 +80,12 @@ class SetupValidationTest {
         iae(() -> RnnConfig.builder(Cell.lstm(), 1 << 30, 4).build(), "hiddenSize/inputSize", "but was "
                 + 16L * (1 << 30));
         assertDoesNotThrow(() -> RnnConfig.builder(Cell.rnn(Activation.RELU), 1, 1).build());
+        // the bound itself is a valid depth, and every count derived from it fits
+        RnnConfig deepest = RnnConfig.builder(Cell.lstmWithPeepholes(), 1, 1).layers(RnnConfig.MAX_LAYERS)
+                .bidirectional(true).build();
+        assertEquals(2 * RnnConfig.MAX_LAYERS, deepest.stateRows());
+        assertEquals(5 * 2 * RnnConfig.MAX_LAYERS, deepest.parameterIds().size());
+        assertDoesNotThrow(() -> RnnParameters.of(deepest));
     }
 
     @Test
@@ -91,7 +96,13 @@ class SetupValidationTest {
         iae(() -> Cell.gru(null), "variant", "GruVariant", "null");
         iae(() -> Cell.rnn(null), "activation", "TANH or RELU", "null");
         iae(() -> DType.parse("f16"), "dtype", "f32, float32, f64, float64", "but was 'f16'");
+        iae(() -> DType.parse(null), "dtype", "f32, float32, f64, float64", "but was null");
+        assertEquals(DType.F64, DType.parse("Float64"));
         for (Cell c : Cell.all()) assertEquals(c, Cell.parse(c.id().toUpperCase().replace('_', '-')));
+        // one name for the vanilla RNN: the factory Cell.rnn makes a Cell.Rnn, with the ids rnn_tanh/rnn_relu
+        assertEquals(new Cell.Rnn(Activation.TANH), Cell.rnn(Activation.TANH));
+        assertEquals(new Cell.Rnn(Activation.RELU), Cell.parse("rnn_relu"));
+        assertEquals("rnn_tanh", Cell.rnn(Activation.TANH).id());
     }
 
     // ---------------------------------------------------------------- RnnParameters
@@ -160,6 +171,27 @@ class SetupValidationTest {
         return tests.stream();
     }
 
+    /** get(kind, layer, direction) names a layer or direction out of range instead of treating it as forward. */
+    @Test
+    void parameterByKindLayerAndDirection() {
+        try (Arena a = Arena.ofConfined()) {
+            RnnParameters p = filled(PEEP_F64, a); // 2 layers, bidirectional
+            assertSame(p.get("weight_ih_l1_reverse"), p.get(ParamKind.WEIGHT_IH, 1, 1));
+            assertSame(p.get("weight_peephole_l0"), p.get(ParamKind.WEIGHT_PEEPHOLE, 0, 0));
+            for (int bad : new int[] {2, -1, Integer.MAX_VALUE}) {
+                iae(() -> p.get(ParamKind.WEIGHT_IH, 0, bad), "direction", "expected a value in 0..1",
+                        "but was " + bad);
+            }
+            for (int bad : new int[] {2, -1}) {
+                iae(() -> p.get(ParamKind.BIAS_HH, bad, 0), "layer", "expected a value in 0..1", "but was " + bad);
+            }
+            iae(() -> p.get(null, 0, 0), "kind", "a ParamKind", "but was null");
+            RnnParameters q = filled(LSTM_F32, a); // 1 layer, unidirectional, no peepholes
+            iae(() -> q.get(ParamKind.WEIGHT_HH, 0, 1), "direction", "expected a value in 0..0", "but was 1");
+            iae(() -> q.get(ParamKind.WEIGHT_PEEPHOLE, 0, 0), "kind", "but was WEIGHT_PEEPHOLE");
+        }
+    }
+
     @Test
     void parameterSetsNeedAConfigAndAnArena() {
         iae(() -> RnnParameters.of(null), "config", "RnnConfig", "but was null");
@@ -179,20 +211,6 @@ class SetupValidationTest {
             iae(() -> Rnn.create(LSTM_F32, null, new ReferenceBackend()), "weights", "RnnParameters", "but was null");
             iae(() -> Rnn.create(LSTM_F32, w, (RnnBackend) null), "backend", "RnnBackend", "but was null");
             iae(() -> Rnn.create(LSTM_F32, w, (String) null), "backend", "a backend name", "but was null");
-        }
-    }
-
-    /** Weights made for a configuration that differs only in layout serve it: the layout shapes no parameter. */
-    @Test
-    void weightsServeAnyLayout() {
-        try (Arena a = Arena.ofConfined()) {
-            RnnConfig tm = PEEP_F64.toBuilder().layout(Layout.TIME_MAJOR).build();
-            RnnConfig bf = PEEP_F64.toBuilder().layout(Layout.BATCH_FIRST).build();
-            RnnParameters w = filled(tm, a);
-            try (Rnn r1 = Rnn.create(tm, w, "reference"); Rnn r2 = Rnn.create(bf, w, "reference")) {
-                assertEquals(Layout.BATCH_FIRST, r2.config().layout());
-                assertEquals(Layout.TIME_MAJOR, r1.config().layout());
-            }
         }
     }
 
@@ -282,11 +300,12 @@ class SetupValidationTest {
         iae(() -> Backends.get("reference", BackendOptions.threads(2)), "threads", "expected 0 or 1", "but was 2");
         assertEquals("reference", Backends.get("reference", BackendOptions.threads(1)).name());
 
-        IllegalStateException vector = assertThrows(IllegalStateException.class, () -> Backends.get("vector"));
-        assertTrue(vector.getMessage().startsWith("backend 'vector' is not available: "), vector.getMessage());
-        String reason = vector.getMessage().substring("backend 'vector' is not available: ".length());
+        // kernels-java's class path has no native provider: the known backend is unavailable, with its reason
+        IllegalStateException nat = assertThrows(IllegalStateException.class, () -> Backends.get("native"));
+        assertTrue(nat.getMessage().startsWith("backend 'native' is not available: "), nat.getMessage());
+        String reason = nat.getMessage().substring("backend 'native' is not available: ".length());
         assertFalse(reason.isBlank(), "the reason must say why");
-        Backends.Info info = Backends.list().stream().filter(i -> i.name().equals("vector")).findFirst().orElseThrow();
+        Backends.Info info = Backends.list().stream().filter(i -> i.name().equals("native")).findFirst().orElseThrow();
         assertEquals(info.reason(), reason);
     }
 
@@ -296,122 +315,23 @@ class SetupValidationTest {
         try {
             System.clearProperty(Backends.PROPERTY);
             assertEquals("reference", Backends.fromSystemProperty("reference").name());
+            assertEquals("reference", Backends.nameFromSystemProperty("reference"));
+            iae(() -> Backends.nameFromSystemProperty(null), "backend", "a backend name", "but was null");
+            iae(() -> Backends.nameFromSystemProperty("nope"), "backend", "but was 'nope'");
             System.setProperty(Backends.PROPERTY, "nope");
             iae(() -> Backends.fromSystemProperty("reference"), "backend", "but was 'nope'");
-            System.setProperty(Backends.PROPERTY, "vector");
+            iae(() -> Backends.nameFromSystemProperty("reference"), "backend", "expected one of [reference, vector, "
+                    + "native", "but was 'nope'");
+            System.setProperty(Backends.PROPERTY, "native");
             assertThrows(IllegalStateException.class, () -> Backends.fromSystemProperty("reference"));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> Backends.nameFromSystemProperty("reference"));
+            assertTrue(e.getMessage().startsWith("backend 'native' is not available: "), e.getMessage());
+            System.setProperty(Backends.PROPERTY, "reference");
+            assertEquals("reference", Backends.nameFromSystemProperty("vector"), "the property wins over the fallback");
         } finally {
             if (old == null) System.clearProperty(Backends.PROPERTY);
             else System.setProperty(Backends.PROPERTY, old);
-        }
-    }
-
-    // ---------------------------------------------------------------- workspaces
-
-    @Test
-    void workspaceCreation() {
-        try (Arena a = Arena.ofConfined(); Rnn rnn = Rnn.create(LSTM_F32, filled(LSTM_F32, a), "reference")) {
-            iae(() -> rnn.newWorkspace(null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.workspaceBytes(null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.newWorkspace(Mode.TRAINING, 0, 2), "maxSeqLength", ">= 1", "but was 0");
-            iae(() -> rnn.newWorkspace(Mode.INFERENCE, 4, -1), "maxBatch", ">= 1", "but was -1");
-            iae(() -> rnn.workspaceBytes(Mode.TRAINING, -3, 2), "maxSeqLength", ">= 1", "but was -3");
-            iae(() -> rnn.workspaceBytes(Mode.TRAINING, 3, 0), "maxBatch", ">= 1", "but was 0");
-
-            long need = rnn.workspaceBytes(Mode.TRAINING, 4, 2);
-            iae(() -> rnn.wrapWorkspace(null, Mode.TRAINING, 4, 2), "memory", "a segment of " + need + " bytes",
-                    "but was null");
-            MemorySegment tooSmall = a.allocate(need - 1);
-            iae(() -> rnn.wrapWorkspace(tooSmall, Mode.TRAINING, 4, 2), "memory", "expected at least " + need + " bytes",
-                    "but was " + (need - 1));
-            MemorySegment ok = a.allocate(need);
-            iae(() -> rnn.wrapWorkspace(ok.asReadOnly(), Mode.TRAINING, 4, 2), "memory", "expected a writable segment",
-                    "read-only");
-            Arena b = Arena.ofConfined();
-            MemorySegment dead = b.allocate(need);
-            b.close();
-            iae(() -> rnn.wrapWorkspace(dead, Mode.TRAINING, 4, 2), "memory", "expected a live segment", "closed");
-            iae(() -> rnn.wrapWorkspace(ok, null, 4, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.wrapWorkspace(ok, Mode.TRAINING, 0, 2), "maxSeqLength", ">= 1", "but was 0");
-            try (RnnWorkspace ws = rnn.wrapWorkspace(ok, Mode.TRAINING, 4, 2)) {
-                assertEquals(Mode.TRAINING, ws.mode());
-                assertEquals(4, ws.maxSeqLength());
-                assertEquals(2, ws.maxBatch());
-            }
-            assertTrue(ok.scope().isAlive(), "closing a wrapped workspace leaves the caller's memory alone");
-        }
-    }
-
-    @Test
-    void stepWorkspaceCreation() {
-        try (Arena a = Arena.ofConfined(); Rnn rnn = Rnn.create(LSTM_F32, filled(LSTM_F32, a), "reference")) {
-            iae(() -> rnn.stepWorkspaceBytes(null, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.newStepWorkspace(null, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.stepWorkspaceBytes(Mode.TRAINING, 0), "maxBatch", ">= 1", "but was 0");
-            iae(() -> rnn.newStepWorkspace(Mode.INFERENCE, -1), "maxBatch", ">= 1", "but was -1");
-
-            long need = rnn.stepWorkspaceBytes(Mode.TRAINING, 2);
-            assertTrue(need > 0, "a training step saves what its backward needs");
-            iae(() -> rnn.wrapStepWorkspace(null, Mode.TRAINING, 2), "memory", "a segment of " + need + " bytes",
-                    "but was null");
-            MemorySegment tooSmall = a.allocate(need - 1);
-            iae(() -> rnn.wrapStepWorkspace(tooSmall, Mode.TRAINING, 2), "memory",
-                    "expected at least " + need + " bytes", "but was " + (need - 1));
-            MemorySegment ok = a.allocate(need);
-            iae(() -> rnn.wrapStepWorkspace(ok.asReadOnly(), Mode.TRAINING, 2), "memory",
-                    "expected a writable segment", "read-only");
-            Arena b = Arena.ofConfined();
-            MemorySegment dead = b.allocate(need);
-            b.close();
-            iae(() -> rnn.wrapStepWorkspace(dead, Mode.TRAINING, 2), "memory", "expected a live segment", "closed");
-            iae(() -> rnn.wrapStepWorkspace(ok, null, 2), "mode", "INFERENCE or TRAINING", "but was null");
-            iae(() -> rnn.wrapStepWorkspace(ok, Mode.TRAINING, 0), "maxBatch", ">= 1", "but was 0");
-            // memory for a smaller batch is too small for a larger one
-            iae(() -> rnn.wrapStepWorkspace(ok, Mode.TRAINING, 3), "memory",
-                    "expected at least " + rnn.stepWorkspaceBytes(Mode.TRAINING, 3) + " bytes", "but was " + need);
-            try (StepWorkspace ws = rnn.wrapStepWorkspace(ok, Mode.TRAINING, 2)) {
-                assertEquals(Mode.TRAINING, ws.mode());
-                assertEquals(2, ws.maxBatch());
-                assertEquals(need, ws.byteSize());
-            }
-            assertTrue(ok.scope().isAlive(), "closing a wrapped step workspace leaves the caller's memory alone");
-            try (StepWorkspace ws = rnn.newStepWorkspace(Mode.INFERENCE, 5)) {
-                assertEquals(Mode.INFERENCE, ws.mode());
-                assertEquals(5, ws.maxBatch());
-            }
-            // the reference backend keeps nothing for an inference step: any memory, even empty, will do
-            assertEquals(0, rnn.stepWorkspaceBytes(Mode.INFERENCE, 4));
-            assertDoesNotThrow(() -> rnn.wrapStepWorkspace(MemorySegment.NULL, Mode.INFERENCE, 4).close());
-        }
-    }
-
-    /** Step workspace sizes are non-decreasing in N. */
-    @Test
-    void stepWorkspaceBytesAreMonotonic() {
-        try (Arena a = Arena.ofConfined(); Rnn rnn = Rnn.create(PEEP_F64, filled(PEEP_F64, a), "reference")) {
-            for (Mode m : Mode.values()) {
-                for (int n = 1; n <= 8; n++) {
-                    assertTrue(rnn.stepWorkspaceBytes(m, n) >= 0);
-                    assertTrue(rnn.stepWorkspaceBytes(m, n + 1) >= rnn.stepWorkspaceBytes(m, n));
-                }
-            }
-        }
-    }
-
-    /** Workspace sizes are non-decreasing in T and N (a workspace for a plan fits every smaller call). */
-    @Test
-    void workspaceBytesAreMonotonic() {
-        try (Arena a = Arena.ofConfined(); Rnn rnn = Rnn.create(PEEP_F64, filled(PEEP_F64, a), "reference")) {
-            for (Mode m : Mode.values()) {
-                for (int t = 1; t <= 6; t++) {
-                    for (int n = 1; n <= 6; n++) {
-                        long b = rnn.workspaceBytes(m, t, n);
-                        assertTrue(b >= 0);
-                        assertTrue(rnn.workspaceBytes(m, t + 1, n) >= b);
-                        assertTrue(rnn.workspaceBytes(m, t, n + 1) >= b);
-                    }
-                }
-            }
         }
     }
 }

@@ -13,7 +13,10 @@ import org.bytedeco.openblas.presets.openblas;
  * The raw JNI surface of {@code libjnirnn4j.so}: unchecked calls on raw addresses.
  *
  * <p>JavaCPP generates the JNI glue for this class at build time (the {@code javacpp} plugin in
- * {@code kernels-native/pom.xml}) and compiles it together with {@code src/main/cpp/rnn4j_blas.h}; the
+ * {@code kernels-native/pom.xml}) and compiles it together with the files of {@code src/main/cpp} in the
+ * include list below: headers hold declarations and inline definitions only (safe to include from any
+ * number of translation units), and each {@code .cpp} listed is included once, here, so the glue is the one
+ * translation unit that defines them. The
  * library is linked to OpenBLAS through the inherited {@code openblas} preset and is packaged in this
  * module's jar under {@code org/rnn4j/nativebackend/linux-x86_64/}.
  *
@@ -30,7 +33,7 @@ import org.bytedeco.openblas.presets.openblas;
         inherit = openblas.class,
         value = @Platform(
                 compiler = "cpp17",
-                include = {"rnn4j_blas.h", "rnn4j_dispatch.h"},
+                include = {"rnn4j_blas.h", "rnn4j_dispatch.h", "rnn4j_dispatch.cpp"},
                 library = "jnirnn4j"))
 @Namespace("rnn4j")
 @NoException

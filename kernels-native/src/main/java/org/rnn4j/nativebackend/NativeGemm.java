@@ -2,6 +2,8 @@ package org.rnn4j.nativebackend;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
+import org.rnn4j.DType;
+import org.rnn4j.spi.SegmentRules;
 
 /**
  * Row-major GEMM on off-heap memory through OpenBLAS ({@code cblas_sgemm}/{@code cblas_dgemm}), zero-copy:
@@ -22,9 +24,9 @@ import java.lang.ref.Reference;
  * written, so elements in the row padding ({@code W <= j < ld}) and past the end are left untouched. As in
  * BLAS, when {@code beta == 0} C is not read (NaNs in it do not propagate).
  *
- * <p><b>Validation.</b> Everything is checked in Java before the native call, and a violation throws
- * {@link IllegalArgumentException} naming the argument, what was expected and what was given; C is then
- * untouched. The rules: {@code M, N, K >= 0}; the segments are non-null, native (heap segments are
+ * <p><b>Validation.</b> Everything is checked in Java before the native call, with the rules of
+ * {@link SegmentRules}, and a violation throws {@link IllegalArgumentException} in the project's style,
+ * {@code sgemm.a: expected X but was Y}; C is then untouched. The rules: {@code M, N, K >= 0}; the segments are non-null, native (heap segments are
  * rejected), alive, accessible from the calling thread and aligned to the element size; C is writable;
  * each leading dimension is at least its row width (and at least 1); each segment holds the elements the
  * call addresses; and the addressed bytes of C overlap neither A's nor B's (A and B may overlap each
@@ -52,7 +54,7 @@ public final class NativeGemm {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float alpha, MemorySegment a, int lda, MemorySegment b, int ldb,
                              float beta, MemorySegment c, int ldc) {
-        validate("sgemm", Float.BYTES, "float", transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+        validate("sgemm", DType.F32, transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
         NativeLibraryInfo.requireLoaded();
         NativeBlasLibrary.sgemm(transA, transB, m, n, k,
                 alpha, a.address(), lda, b.address(), ldb, beta, c.address(), ldc);
@@ -69,7 +71,7 @@ public final class NativeGemm {
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
                              double alpha, MemorySegment a, int lda, MemorySegment b, int ldb,
                              double beta, MemorySegment c, int ldc) {
-        validate("dgemm", Double.BYTES, "double", transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+        validate("dgemm", DType.F64, transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
         NativeLibraryInfo.requireLoaded();
         NativeBlasLibrary.dgemm(transA, transB, m, n, k,
                 alpha, a.address(), lda, b.address(), ldb, beta, c.address(), ldc);
@@ -83,13 +85,11 @@ public final class NativeGemm {
      * @throws IllegalArgumentException on negative sizes or {@code ld < max(1, width)}
      */
     public static long requiredElements(int rows, int width, int ld) {
-        if (rows < 0 || width < 0) {
-            throw new IllegalArgumentException(
-                    "rows and width: expected >= 0, given rows=" + rows + ", width=" + width);
-        }
+        nonNegative(null, "rows", rows);
+        nonNegative(null, "width", width);
         if (ld < Math.max(1, width)) {
-            throw new IllegalArgumentException(
-                    "ld: expected >= max(1, width) = " + Math.max(1, width) + ", given " + ld);
+            throw SegmentRules.fail(null, "ld", "expected >= max(1, width) = " + Math.max(1, width) + " but was "
+                    + ld);
         }
         return extent(rows, width, ld);
     }
@@ -113,21 +113,17 @@ public final class NativeGemm {
         return (long) (rows - 1) * ld + width; // < 2^62: no overflow
     }
 
-    private static void validate(String op, int elemBytes, String elemName, boolean transA, boolean transB,
-                                 int m, int n, int k,
+    private static void validate(String op, DType dtype, boolean transA, boolean transB, int m, int n, int k,
                                  MemorySegment a, int lda, MemorySegment b, int ldb,
                                  MemorySegment c, int ldc) {
-        requireNonNegative(op, "m", m);
-        requireNonNegative(op, "n", n);
-        requireNonNegative(op, "k", k);
+        nonNegative(op, "m", m);
+        nonNegative(op, "n", n);
+        nonNegative(op, "k", k);
 
-        checkSegment(op, "a", a, elemBytes, elemName);
-        checkSegment(op, "b", b, elemBytes, elemName);
-        checkSegment(op, "c", c, elemBytes, elemName);
-        if (c.isReadOnly()) {
-            throw new IllegalArgumentException(op + ": c: expected a writable segment (C is the output), "
-                    + "given a read-only segment");
-        }
+        checkSegment(op, "a", a, dtype);
+        checkSegment(op, "b", b, dtype);
+        checkSegment(op, "c", c, dtype);
+        SegmentRules.writable(op, "c", c);
 
         // Stored shapes (rows x width) of A, B and C in row-major order.
         int aRows = transA ? k : m, aWidth = transA ? m : k;
@@ -138,81 +134,43 @@ public final class NativeGemm {
         checkLd(op, "ldb", ldb, bWidth, "B stored " + bShape + ", K=" + k + " N=" + n);
         checkLd(op, "ldc", ldc, n, "C stored M x N, M=" + m + " N=" + n);
 
-        long aBytes = checkSize(op, "a", a, aRows, aWidth, lda, elemBytes, elemName, "A stored " + aShape);
-        long bBytes = checkSize(op, "b", b, bRows, bWidth, ldb, elemBytes, elemName, "B stored " + bShape);
-        long cBytes = checkSize(op, "c", c, m, n, ldc, elemBytes, elemName, "C stored M x N");
+        long aBytes = checkSize(op, "a", a, aRows, aWidth, lda, "lda", dtype, "A stored " + aShape);
+        long bBytes = checkSize(op, "b", b, bRows, bWidth, ldb, "ldb", dtype, "B stored " + bShape);
+        long cBytes = checkSize(op, "c", c, m, n, ldc, "ldc", dtype, "C stored M x N");
 
-        checkNoOverlap(op, "a", a, aBytes, c, cBytes);
-        checkNoOverlap(op, "b", b, bBytes, c, cBytes);
+        // C is written while A and B are read; A and B may overlap each other.
+        SegmentRules.disjoint(op, "c", c, cBytes, "a", a, aBytes);
+        SegmentRules.disjoint(op, "c", c, cBytes, "b", b, bBytes);
     }
 
-    private static void requireNonNegative(String op, String name, int value) {
-        if (value < 0) {
-            throw new IllegalArgumentException(op + ": " + name + ": expected >= 0, given " + value);
-        }
+    private static void nonNegative(String op, String name, int value) {
+        if (value < 0) throw SegmentRules.fail(op, name, "expected >= 0 but was " + value);
     }
 
-    private static void checkSegment(String op, String name, MemorySegment s, int elemBytes, String elemName) {
-        if (s == null) {
-            throw new IllegalArgumentException(op + ": " + name + ": expected a native MemorySegment, given null");
-        }
-        if (!s.isNative()) {
-            throw new IllegalArgumentException(op + ": " + name + ": expected a native (off-heap) MemorySegment, "
-                    + "given a heap segment (" + s.byteSize() + " bytes); heap segments are not supported "
-                    + "because the native code needs a stable address: allocate with an Arena");
-        }
-        if (!s.scope().isAlive()) {
-            throw new IllegalArgumentException(op + ": " + name + ": expected an alive segment, "
-                    + "given a segment whose arena is closed");
-        }
-        if (!s.isAccessibleBy(Thread.currentThread())) {
-            throw new IllegalArgumentException(op + ": " + name + ": expected a segment accessible from thread "
-                    + Thread.currentThread().getName() + ", given a segment confined to another thread");
-        }
-        if (s.address() % elemBytes != 0) {
-            throw new IllegalArgumentException(op + ": " + name + ": expected an address aligned to " + elemBytes
-                    + " bytes (" + elemName + "), given address 0x" + Long.toHexString(s.address()));
-        }
+    /** The rules of SegmentRules a native operand needs: present, off-heap, alive, accessible, aligned. */
+    private static void checkSegment(String op, String name, MemorySegment s, DType dtype) {
+        SegmentRules.present(op, name, s, "a native (off-heap) segment of " + dtype.numpyName() + " elements");
+        // Before the other rules: the native code needs a stable address, which a heap array does not have.
+        SegmentRules.offHeap(op, name, s);
+        SegmentRules.alive(op, name, s);
+        SegmentRules.accessible(op, name, s);
+        SegmentRules.aligned(op, name, s, dtype.bytes());
     }
 
     private static void checkLd(String op, String name, int ld, int width, String what) {
         int min = Math.max(1, width);
         if (ld < min) {
-            throw new IllegalArgumentException(op + ": " + name + ": expected >= " + min
-                    + " (max(1, row width) for " + what + "), given " + ld);
+            throw SegmentRules.fail(op, name, "expected >= " + min + " (max(1, row width) for " + what + ") but was "
+                    + ld);
         }
     }
 
+    /** The segment holds the (rows-1)*ld+width elements the call addresses; returns their bytes. */
     private static long checkSize(String op, String name, MemorySegment s, int rows, int width, int ld,
-                                  int elemBytes, String elemName, String what) {
+                                  String ldName, DType dtype, String what) {
         long elems = extent(rows, width, ld);
-        long bytes;
-        try {
-            bytes = Math.multiplyExact(elems, (long) elemBytes);
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(op + ": " + name + ": " + what + " with " + rows + " rows of width "
-                    + width + " and ld=" + ld + " spans " + elems + " " + elemName + "s, too many to address");
-        }
-        if (s.byteSize() < bytes) {
-            throw new IllegalArgumentException(op + ": " + name + ": too small: " + what + " (" + rows + " rows x "
-                    + width + ", ld=" + ld + ") needs (rows-1)*ld+width = " + elems + " " + elemName + "s = "
-                    + bytes + " bytes, given a segment of " + s.byteSize() + " bytes");
-        }
-        return bytes;
-    }
-
-    private static void checkNoOverlap(String op, String inName, MemorySegment in, long inBytes,
-                                       MemorySegment out, long outBytes) {
-        if (inBytes == 0 || outBytes == 0) {
-            return;
-        }
-        long inStart = in.address(), outStart = out.address();
-        // Unsigned-safe for user-space addresses (< 2^63).
-        if (inStart < outStart + outBytes && outStart < inStart + inBytes) {
-            throw new IllegalArgumentException(op + ": c: expected an output that does not overlap input "
-                    + inName + ", given c's addressed bytes [0x" + Long.toHexString(outStart) + ", 0x"
-                    + Long.toHexString(outStart + outBytes) + ") overlapping " + inName + "'s [0x"
-                    + Long.toHexString(inStart) + ", 0x" + Long.toHexString(inStart + inBytes) + ")");
-        }
+        SegmentRules.holds(op, name, s, elems, dtype, "for " + what + ": (rows-1)*" + ldName + "+width with "
+                + rows + " rows of " + width + ", " + ldName + "=" + ld);
+        return elems * dtype.bytes(); // < 2^62 elements: holds() has checked the bytes fit in a long
     }
 }

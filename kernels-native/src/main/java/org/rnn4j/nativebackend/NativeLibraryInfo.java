@@ -274,7 +274,7 @@ public final class NativeLibraryInfo {
      */
     static void setOpenblasThreads(int threads) {
         if (threads < 1) {
-            throw new IllegalArgumentException("threads: expected >= 1, given " + threads);
+            throw new IllegalArgumentException("threads: expected >= 1 but was " + threads);
         }
         requireLoaded();
         NativeBlasLibrary.setOpenblasNumThreads(threads);

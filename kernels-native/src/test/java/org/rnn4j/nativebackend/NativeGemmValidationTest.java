@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * Every validation rule of {@link NativeGemm}: the exception type, the message (argument, expected,
- * given), and that C is untouched afterwards.
+ * Every validation rule of {@link NativeGemm}: the exception type, the message in the project's style
+ * ({@code sgemm.a: expected X but was Y}, the rules of {@link org.rnn4j.spi.SegmentRules}), and that C is
+ * untouched afterwards.
  */
 class NativeGemmValidationTest {
 
@@ -65,6 +66,8 @@ class NativeGemmValidationTest {
     /** Asserts an IllegalArgumentException whose message contains every fragment, and C untouched. */
     void rejects(Executable call, String... fragments) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().matches("[sd]gemm\\.\\w+: expected .* but .*"),
+                () -> "not in the style 'op.arg: expected X but Y': " + e.getMessage());
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), () -> "message lacks \"" + f + "\": " + e.getMessage());
         }
@@ -96,27 +99,27 @@ class NativeGemmValidationTest {
 
     @Test
     void negativeM() {
-        rejects(() -> sgemm(-1, N, K, a, K, b, N, c, N), "sgemm: m: expected >= 0, given -1");
+        rejects(() -> sgemm(-1, N, K, a, K, b, N, c, N), "sgemm.m: expected >= 0 but was -1");
     }
 
     @Test
     void negativeN() {
-        rejects(() -> sgemm(M, -2, K, a, K, b, N, c, N), "sgemm: n: expected >= 0, given -2");
+        rejects(() -> sgemm(M, -2, K, a, K, b, N, c, N), "sgemm.n: expected >= 0 but was -2");
     }
 
     @Test
     void negativeK() {
         rejects(() -> NativeGemm.dgemm(false, false, M, N, -3, 1, ad, K, bd, N, 0, cd, N),
-                "dgemm: k: expected >= 0, given -3");
+                "dgemm.k: expected >= 0 but was -3");
     }
 
     // --- segments ---------------------------------------------------------------------------------
 
     @Test
     void nullSegments() {
-        rejects(() -> sgemm(M, N, K, null, K, b, N, c, N), "sgemm: a: expected a native MemorySegment, given null");
-        rejects(() -> sgemm(M, N, K, a, K, null, N, c, N), "sgemm: b: expected a native MemorySegment, given null");
-        rejects(() -> sgemm(M, N, K, a, K, b, N, null, N), "sgemm: c: expected a native MemorySegment, given null");
+        rejects(() -> sgemm(M, N, K, null, K, b, N, c, N), "sgemm.a: expected a native (off-heap) segment of float32 elements but was null");
+        rejects(() -> sgemm(M, N, K, a, K, null, N, c, N), "sgemm.b: expected a native (off-heap) segment of float32 elements but was null");
+        rejects(() -> sgemm(M, N, K, a, K, b, N, null, N), "sgemm.c: expected a native (off-heap) segment of float32 elements but was null");
     }
 
     @Test
@@ -126,14 +129,14 @@ class NativeGemmValidationTest {
         float[] heapCArray = new float[M * N];
         MemorySegment heapC = MemorySegment.ofArray(heapCArray);
         rejects(() -> sgemm(M, N, K, heapA, K, b, N, c, N),
-                "sgemm: a: expected a native (off-heap) MemorySegment, given a heap segment", "not supported");
-        rejects(() -> sgemm(M, N, K, a, K, heapB, N, c, N), "sgemm: b: expected a native (off-heap)", "heap");
-        rejects(() -> sgemm(M, N, K, a, K, b, N, heapC, N), "sgemm: c: expected a native (off-heap)", "heap");
+                "sgemm.a: expected a native (off-heap) segment, allocated with an Arena, but was a heap segment of 60 bytes");
+        rejects(() -> sgemm(M, N, K, a, K, heapB, N, c, N), "sgemm.b: expected a native (off-heap) segment", "but was a heap segment");
+        rejects(() -> sgemm(M, N, K, a, K, b, N, heapC, N), "sgemm.c: expected a native (off-heap) segment", "but was a heap segment");
         for (float x : heapCArray) {
             assertEquals(0f, x);
         }
         rejects(() -> NativeGemm.dgemm(false, false, M, N, K, 1, MemorySegment.ofArray(new double[M * K]), K,
-                bd, N, 0, cd, N), "dgemm: a: expected a native (off-heap) MemorySegment, given a heap segment");
+                bd, N, 0, cd, N), "dgemm.a: expected a native (off-heap) segment", "but was a heap segment of 120 bytes");
     }
 
     @Test
@@ -143,9 +146,9 @@ class NativeGemmValidationTest {
         MemorySegment closedC = other.allocate((long) M * N * Float.BYTES, 64);
         other.close();
         rejects(() -> sgemm(M, N, K, closedA, K, b, N, c, N),
-                "sgemm: a: expected an alive segment, given a segment whose arena is closed");
+                "sgemm.a: expected a live segment but its arena is closed");
         rejects(() -> sgemm(M, N, K, a, K, b, N, closedC, N),
-                "sgemm: c: expected an alive segment, given a segment whose arena is closed");
+                "sgemm.c: expected a live segment but its arena is closed");
     }
 
     @Test
@@ -166,8 +169,8 @@ class NativeGemmValidationTest {
         try {
             allocated.await();
             rejects(() -> sgemm(M, N, K, a, K, foreign.get(), N, c, N),
-                    "sgemm: b: expected a segment accessible from thread",
-                    "given a segment confined to another thread");
+                    "sgemm.b: expected a segment accessible by the calling thread but it is confined to another "
+                            + "thread");
         } finally {
             done.countDown();
             owner.join();
@@ -179,17 +182,17 @@ class NativeGemmValidationTest {
         MemorySegment raw = arena.allocate((long) M * K * Float.BYTES + 8, 64);
         MemorySegment odd = raw.asSlice(2, (long) M * K * Float.BYTES);
         rejects(() -> sgemm(M, N, K, odd, K, b, N, c, N),
-                "sgemm: a: expected an address aligned to 4 bytes (float), given address 0x");
+                "sgemm.a: expected an address aligned to 4 bytes but was 0x");
         MemorySegment rawD = arena.allocate((long) M * N * Double.BYTES + 8, 64);
         MemorySegment oddD = rawD.asSlice(4, (long) M * N * Double.BYTES);
         rejects(() -> NativeGemm.dgemm(false, false, M, N, K, 1, ad, K, bd, N, 0, oddD, N),
-                "dgemm: c: expected an address aligned to 8 bytes (double), given address 0x");
+                "dgemm.c: expected an address aligned to 8 bytes but was 0x");
     }
 
     @Test
     void readOnlyOutputRejected() {
         rejects(() -> sgemm(M, N, K, a, K, b, N, c.asReadOnly(), N),
-                "sgemm: c: expected a writable segment (C is the output), given a read-only segment");
+                "sgemm.c: expected a writable segment but it is read-only");
     }
 
     // --- leading dimensions -----------------------------------------------------------------------
@@ -197,30 +200,30 @@ class NativeGemmValidationTest {
     @Test
     void ldaTooSmall() {
         rejects(() -> sgemm(M, N, K, a, K - 1, b, N, c, N),
-                "sgemm: lda: expected >= 5 (max(1, row width) for A stored M x K (transA=false), M=3 K=5), given 4");
+                "sgemm.lda: expected >= 5 (max(1, row width) for A stored M x K (transA=false), M=3 K=5) but was 4");
         // transA: A is stored K x M, so lda >= M
         rejects(() -> NativeGemm.sgemm(true, false, M, N, K, 1f, a, M - 1, b, N, 0f, c, N),
-                "sgemm: lda: expected >= 3", "A stored K x M (transA=true)", "given 2");
+                "sgemm.lda: expected >= 3", "A stored K x M (transA=true)", "but was 2");
     }
 
     @Test
     void ldbTooSmall() {
         rejects(() -> sgemm(M, N, K, a, K, b, N - 1, c, N),
-                "sgemm: ldb: expected >= 4", "B stored K x N (transB=false)", "given 3");
+                "sgemm.ldb: expected >= 4", "B stored K x N (transB=false)", "but was 3");
         rejects(() -> NativeGemm.sgemm(false, true, M, N, K, 1f, a, K, b, K - 1, 0f, c, N),
-                "sgemm: ldb: expected >= 5", "B stored N x K (transB=true)", "given 4");
+                "sgemm.ldb: expected >= 5", "B stored N x K (transB=true)", "but was 4");
     }
 
     @Test
     void ldcTooSmall() {
         rejects(() -> sgemm(M, N, K, a, K, b, N, c, N - 1),
-                "sgemm: ldc: expected >= 4", "C stored M x N", "given 3");
+                "sgemm.ldc: expected >= 4", "C stored M x N", "but was 3");
     }
 
     @Test
     void ldAtLeastOneEvenForEmptyRows() {
-        rejects(() -> sgemm(M, 0, K, a, K, b, 0, c, 1), "sgemm: ldb: expected >= 1", "given 0");
-        rejects(() -> sgemm(M, 0, K, a, K, b, 1, c, 0), "sgemm: ldc: expected >= 1", "given 0");
+        rejects(() -> sgemm(M, 0, K, a, K, b, 0, c, 1), "sgemm.ldb: expected >= 1", "but was 0");
+        rejects(() -> sgemm(M, 0, K, a, K, b, 1, c, 0), "sgemm.ldc: expected >= 1", "but was 0");
     }
 
     // --- segment sizes ----------------------------------------------------------------------------
@@ -229,29 +232,32 @@ class NativeGemmValidationTest {
     void aTooSmall() {
         MemorySegment small = a.asSlice(0, a.byteSize() - Float.BYTES);
         rejects(() -> sgemm(M, N, K, small, K, b, N, c, N),
-                "sgemm: a: too small", "needs (rows-1)*ld+width = 15 floats = 60 bytes",
-                "given a segment of 56 bytes");
+                "sgemm.a: expected at least 15 float32 elements (60 bytes) for A stored M x K (transA=false): "
+                        + "(rows-1)*lda+width with 3 rows of 5, lda=5 but the segment has 56 bytes (14 elements)");
     }
 
     @Test
     void aTooSmallForPaddedLd() {
         // lda = 7: (M-1)*7 + K = 19 floats are addressed; the 15-float segment is too small.
         rejects(() -> sgemm(M, N, K, a, 7, b, N, c, N),
-                "sgemm: a: too small", "ld=7", "19 floats = 76 bytes", "given a segment of 60 bytes");
+                "sgemm.a: expected at least 19 float32 elements (76 bytes)", "lda=7",
+                "but the segment has 60 bytes (15 elements)");
     }
 
     @Test
     void bTooSmall() {
         rejects(() -> NativeGemm.dgemm(false, false, M, N, K, 1, ad, K, bd.asSlice(0, 8), N, 0, cd, N),
-                "dgemm: b: too small", "20 doubles = 160 bytes", "given a segment of 8 bytes");
+                "dgemm.b: expected at least 20 float64 elements (160 bytes)",
+                "but the segment has 8 bytes (1 elements)");
     }
 
     @Test
     void cTooSmall() {
         MemorySegment small = c.asSlice(0, c.byteSize() - 1);
         rejects(() -> sgemm(M, N, K, a, K, b, N, small, N),
-                "sgemm: c: too small", "12 floats = 48 bytes", "given a segment of 47 bytes");
-        rejects(() -> sgemm(M, N, K, a, K, b, N, c, N + 1), "sgemm: c: too small", "ld=5", "14 floats");
+                "sgemm.c: expected at least 12 float32 elements (48 bytes)",
+                "but the segment has 47 bytes (11 elements)");
+        rejects(() -> sgemm(M, N, K, a, K, b, N, c, N + 1), "sgemm.c: expected at least 14 float32 elements", "ldc=5");
     }
 
     @Test
@@ -270,10 +276,10 @@ class NativeGemmValidationTest {
         MemorySegment cOut = shared.asSlice(14L * Float.BYTES, (long) M * N * Float.BYTES); // floats [14, 26)
         MemorySegment sharedBefore = arena.allocate(shared.byteSize()).copyFrom(shared);
         rejects(() -> sgemm(M, N, K, aIn, K, b, N, cOut, N),
-                "sgemm: c: expected an output that does not overlap input a", "overlapping a's");
+                "sgemm.c: expected memory disjoint from a but the two overlap");
         rejects(() -> sgemm(M, N, K, a, K, shared.asSlice(20L * Float.BYTES, (long) K * N * Float.BYTES), N,
                 shared.asSlice(30L * Float.BYTES, (long) M * N * Float.BYTES), N),
-                "sgemm: c: expected an output that does not overlap input b");
+                "sgemm.c: expected memory disjoint from b but the two overlap");
         assertEquals(-1L, shared.mismatch(sharedBefore), "shared buffer was modified");
     }
 
@@ -311,6 +317,10 @@ class NativeGemmValidationTest {
         assertEquals(19, NativeGemm.requiredElements(3, 5, 7));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NativeGemm.requiredElements(3, 5, 4));
-        assertTrue(e.getMessage().contains("ld: expected >= max(1, width) = 5, given 4"), e.getMessage());
+        assertEquals("ld: expected >= max(1, width) = 5 but was 4", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> NativeGemm.requiredElements(-1, 5, 5));
+        assertEquals("rows: expected >= 0 but was -1", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> NativeGemm.requiredElements(2, -3, 5));
+        assertEquals("width: expected >= 0 but was -3", e.getMessage());
     }
 }

@@ -78,6 +78,6 @@ class NativeLibraryInfoTest {
         assertEquals(before, info.openblasThreads());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NativeLibraryInfo.setOpenblasThreads(0));
-        assertTrue(e.getMessage().contains("threads: expected >= 1, given 0"), e.getMessage());
+        assertTrue(e.getMessage().contains("threads: expected >= 1 but was 0"), e.getMessage());
     }
 }

@@ -6,7 +6,6 @@ import org.rnn4j.DType;
 import org.rnn4j.GradientArgs;
 import org.rnn4j.Layout;
 import org.rnn4j.Mode;
-import org.rnn4j.ParamId;
 import org.rnn4j.ParamKind;
 import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
@@ -150,7 +149,7 @@ public final class GridF64 implements TeamTask {
         dhC = new double[nPad * hp];
         drh = kind == CellKind.GRU_RESET_BEFORE ? new double[nPad * hp] : null;
         stage = new double[tnPad * inPadMax];
-        bpack = new double[KC * inPadMax];
+        bpack = new double[KC * Math.max(inPadMax, hp)];
         accIh = new double[roundUp(dgw, MR) * inPadMax];
         accHh = new double[roundUp(dgw, MR) * hp];
         accHn = kind == CellKind.GRU_RESET_BEFORE ? new double[roundUp(hp, MR) * hp] : null;
@@ -251,7 +250,8 @@ public final class GridF64 implements TeamTask {
                 jN = N;
                 jRows = rows;
                 jTraining = training;
-                pool.run(this);
+                if (pool.canShare(src) && pool.canShare(ws)) pool.run(this);
+                else pool.runAlone(this);
                 // Final states: sample n's last step wrote half (len & 1) of the ping-pong buffer.
                 if (a.hN() != null) {
                     for (int n = 0; n < N; n++) {
@@ -525,7 +525,8 @@ public final class GridF64 implements TeamTask {
         bLdx = ldx;
         bWantDx = wantDx;
         bWantW = wantW;
-        pool.run(this);
+        if (pool.canShare(x) && pool.canShare(ws)) pool.run(this);
+        else pool.runAlone(this);
     }
 
     private void backwardLayer(Team team) {
@@ -709,10 +710,10 @@ public final class GridF64 implements TeamTask {
     private void storeWeightGrads(PackedWeightsF64 pw, RnnParameters out, int l, int d, boolean accumulate) {
         int G = gl.gates(), H = hidden;
         for (int g = 0; g < G; g++) {
-            MemorySegment wi = out.gateBlock(new ParamId(ParamKind.WEIGHT_IH, l, d == 1), g);
-            MemorySegment wh = out.gateBlock(new ParamId(ParamKind.WEIGHT_HH, l, d == 1), g);
-            MemorySegment bi = out.gateBlock(new ParamId(ParamKind.BIAS_IH, l, d == 1), g);
-            MemorySegment bh = out.gateBlock(new ParamId(ParamKind.BIAS_HH, l, d == 1), g);
+            MemorySegment wi = out.gateBlock(ParamKind.WEIGHT_IH, l, d, g);
+            MemorySegment wh = out.gateBlock(ParamKind.WEIGHT_HH, l, d, g);
+            MemorySegment bi = out.gateBlock(ParamKind.BIAS_IH, l, d, g);
+            MemorySegment bh = out.gateBlock(ParamKind.BIAS_HH, l, d, g);
             for (int j = 0; j < H; j++) {
                 int xr = gl.dgXColumn(g, j) * pw.inPad;
                 for (int c = 0; c < pw.inputs; c++) put(wi, (long) j * pw.inputs + c, accIh[xr + pw.inColumn(c)], accumulate);
@@ -732,7 +733,7 @@ public final class GridF64 implements TeamTask {
         }
         if (peepSums != null) {
             for (int g = 0; g < 3; g++) {
-                MemorySegment p = out.gateBlock(new ParamId(ParamKind.WEIGHT_PEEPHOLE, l, d == 1), g);
+                MemorySegment p = out.gateBlock(ParamKind.WEIGHT_PEEPHOLE, l, d, g);
                 for (int j = 0; j < H; j++) put(p, j, peepSums[g * hp + j], accumulate);
             }
         }
@@ -768,7 +769,8 @@ public final class GridF64 implements TeamTask {
         jN = N;
         jRows = N;
         jTraining = training;
-        pool.run(this);
+        if (pool.canShare(src) && pool.canShare(ws)) pool.run(this);
+        else pool.runAlone(this);
         RowsF64.writeState(hbuf, nPad * hp, hp, N, hidden, st.hNext(), 0);
         if (st.cNext() != null) RowsF64.writeState(cst, 0, hp, N, hidden, st.cNext(), 0);
     }

@@ -89,8 +89,11 @@ final class RowsF64 {
         long bytes = (long) cols * Double.BYTES;
         for (int i = 0; i < rows; i++) {
             long s = srcOff[i];
-            if (s < 0) dst.asSlice(dstOff[i], bytes).fill((byte) 0);
-            else MemorySegment.copy(src, s, dst, dstOff[i], bytes);
+            if (s >= 0) {
+                MemorySegment.copy(src, s, dst, dstOff[i], bytes);
+            } else {
+                for (int c = 0; c < cols; c++) dst.set(F, dstOff[i] + (long) c * Double.BYTES, 0d);
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-package org.rnn4j.validation;
+package org.rnn4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -18,14 +18,19 @@ import org.junit.jupiter.api.TestFactory;
 import org.rnn4j.DType;
 
 /**
- * The per-tensor rules, for every tensor of every call (forward, backward, stepForward, stepBackward) on a
+ * Contract (k) of docs/contract.md, the per-tensor rules, for every tensor of every call (forward, backward, stepForward, stepBackward) on a
  * spread of cells, dtypes, layouts and depths: a required tensor that is null, a segment one element too small,
  * a closed segment, a segment confined to another thread, a read-only output, a heap segment of the other
  * dtype, and a cell-state tensor given to a cell without cell state. Each rejected call must throw
  * IllegalArgumentException naming the argument, what was expected and what was given, and leave every buffer
- * (outputs, weights, weight gradients, both workspaces) byte-for-byte untouched. The workspaces themselves are covered by {@link CallValidationTest}.
+ * (outputs, weights, weight gradients, both workspaces) byte-for-byte untouched. The workspaces themselves are
+ * covered by {@link CallValidationSuite}.
  */
-class TensorValidationTest {
+public abstract class TensorValidationSuite extends BackendSuite {
+
+    protected TensorValidationSuite(BackendUnderTest backend) {
+        super(backend);
+    }
 
     /** Which tensors each call validates, in the order the call checks them. */
     static final Map<String, List<String>> CALLS = new LinkedHashMap<>();
@@ -33,6 +38,11 @@ class TensorValidationTest {
     static final Map<String, List<String>> WRITES = new LinkedHashMap<>();
     /** Which of those are required (null rejected). */
     static final Map<String, List<String>> REQUIRED = new LinkedHashMap<>();
+    /**
+     * The tensors each call accepts, for the cell-state rule: backward and stepBackward take the arguments of
+     * their forward, so they reject cN and cNext for a cell without cell state as the forward calls do.
+     */
+    static final Map<String, List<String>> ACCEPTED = new LinkedHashMap<>();
 
     static {
         CALLS.put("forward", List.of("input", "h0", "c0", "output", "hN", "cN"));
@@ -50,6 +60,11 @@ class TensorValidationTest {
         REQUIRED.put("backward", List.of("input"));
         REQUIRED.put("stepForward", List.of("step.input", "step.hNext"));
         REQUIRED.put("stepBackward", List.of("step.input"));
+        ACCEPTED.putAll(CALLS);
+        ACCEPTED.put("backward", List.of("input", "h0", "c0", "cN", "gradOutput", "gradHN", "gradCN", "gradInput",
+                "gradH0", "gradC0"));
+        ACCEPTED.put("stepBackward", List.of("step.input", "step.hPrev", "step.cPrev", "step.cNext",
+                "step.gradHNext", "step.gradCNext", "step.gradInput", "step.gradHPrev", "step.gradCPrev"));
     }
 
     static void prepare(Harness h, String call) {
@@ -68,9 +83,9 @@ class TensorValidationTest {
     }
 
     /** One dynamic test per setup, call and key (of the keys {@code keys} selects for that call). */
-    private static Stream<DynamicNode> each(Map<String, List<String>> keys, boolean nonLstmOnly,
+    private Stream<DynamicNode> each(Map<String, List<String>> keys, boolean nonLstmOnly,
                                             BiConsumer<Harness, String> replaceAndExpect, String ruleName) {
-        List<Harness.Setup> setups = Harness.setups().stream()
+        List<Harness.Setup> setups = Harness.setups(backend).stream()
                 .filter(setup -> !(nonLstmOnly && setup.cfg().cell().hasCellState())).toList();
         return Harness.containerPerSetup(setups, ruleName + " ", (setup, tests) -> {
             boolean lstm = setup.cfg().cell().hasCellState();
@@ -170,7 +185,7 @@ class TensorValidationTest {
 
     @TestFactory
     Stream<DynamicNode> cellStateForCellWithoutOne() {
-        return each(CALLS, true, (h, kc) -> {
+        return each(ACCEPTED, true, (h, kc) -> {
             String key = key(kc);
             long elems = h.size(key.startsWith("step.") ? "step.hPrev" : "hN");
             h.put(key, h.sentinel(elems));
@@ -179,10 +194,28 @@ class TensorValidationTest {
         }, "no cell state");
     }
 
+    /**
+     * output may be null only when hN is given (a sequence-to-one model): without hN the call names output and
+     * says why; with hN a training forward and its backward run.
+     */
+    @TestFactory
+    Stream<DynamicTest> outputNullOnlyWithHN() {
+        return Harness.testPerSetup(Harness.setups(backend), h -> {
+            h.put("output", null);
+            MemorySegment hN = h.get("hN");
+            h.put("hN", null);
+            h.expectIae(h::forward, "output", "expected a segment of " + h.size("output") + " "
+                    + h.dt.numpyName() + " elements (it may be null only when hN is given)", "but was null");
+            h.put("hN", hN);
+            assertDoesNotThrow(h::forward);
+            assertDoesNotThrow(h::backward);
+        });
+    }
+
     /** The example, word for word: the message names the argument, the expected and the given size. */
     @Test
     void exampleMessage() {
-        try (Harness h = Harness.setups().get(0).open()) { // LSTM float32, T=5, N=3, H=4: output of 60 elements
+        try (Harness h = Harness.setups(backend).get(0).open()) { // LSTM float32, T=5, N=3, H=4: output of 60 elements
             h.put("output", h.sentinel(59));
             IllegalArgumentException e = h.expectIae(h::forward, "output");
             assertEquals("output: expected at least 60 float32 elements (240 bytes) but the segment has 236 bytes "
@@ -193,7 +226,7 @@ class TensorValidationTest {
     /** The array overloads reach the same checks: float[] for a float64 network, double[] for a float32 one. */
     @TestFactory
     Stream<DynamicTest> arrayOverloadsOfTheWrongType() {
-        return Harness.testPerSetup(Harness.twoSetups(), h -> {
+        return Harness.testPerSetup(Harness.twoSetups(backend), h -> {
             int in = (int) h.size("input");
             var args = h.args();
             Consumer<Object> asInput = a -> {
@@ -212,7 +245,7 @@ class TensorValidationTest {
     /** Inputs may be read-only views (a framework's frozen buffers): accepted by every call. */
     @TestFactory
     Stream<DynamicTest> readOnlyInputsAreAccepted() {
-        return Harness.testPerSetup(Harness.setups(), h -> {
+        return Harness.testPerSetup(Harness.setups(backend), h -> {
             for (String k : List.of("input", "h0", "c0", "gradOutput", "gradHN", "gradCN", "step.input",
                     "step.hPrev", "step.cPrev", "step.gradHNext", "step.gradCNext")) {
                 if (h.has(k)) h.put(k, h.get(k).asReadOnly());
@@ -224,7 +257,7 @@ class TensorValidationTest {
     /** Segments larger than needed are fine: only the leading bytes are used. */
     @TestFactory
     Stream<DynamicTest> largerSegmentsAreAccepted() {
-        return Harness.testPerSetup(Harness.twoSetups(), h -> {
+        return Harness.testPerSetup(Harness.twoSetups(backend), h -> {
             for (var list : CALLS.values()) {
                 for (String k : list) {
                     if (!h.has(k)) continue;

@@ -1,4 +1,4 @@
-package org.rnn4j.contract;
+package org.rnn4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -27,41 +27,45 @@ import org.rnn4j.StepGradients;
 import org.rnn4j.StepWorkspace;
 
 /**
- * Calls validate and run on a copy of the caller's argument objects (and of its lengths array): a caller
+ * Contract (m) of docs/contract.md. Calls validate and run on a copy of the caller's argument objects (and of its lengths array): a caller
  * that changes them while a call runs -- here a backend that does it from inside the call, as another
  * thread of the caller could -- cannot change what the backend sees after validation, and the saved state a
  * training forward leaves is that of the arguments as they were validated, so a backward with those
  * arguments still matches and one with the changed arguments does not.
  */
-class ArgumentCopyContractTest {
+public abstract class ArgumentCopySuite extends BackendSuite {
 
-    static final RnnConfig CFG = Ref.config(Cell.lstm(), 3, 4, 2, true, DType.F64, Layout.TIME_MAJOR);
+    protected ArgumentCopySuite(BackendUnderTest backend) {
+        super(backend);
+    }
+
+    static final RnnConfig CFG = Kit.config(Cell.lstm(), 3, 4, 2, true, DType.F64, Layout.TIME_MAJOR);
     static final DType DT = CFG.dtype();
 
     @Test
     void sequenceArgumentsChangedDuringTheCall() {
         int T = 4, N = 3;
         int[] lengths = {4, 2, 3};
-        Ref.Net net = Ref.Net.random(CFG, 21);
-        Ref.Problem p = Ref.Problem.random(CFG, T, N, lengths.clone(), 22);
-        Ref.Result want;
-        try (Rnn plain = net.rnn()) {
-            want = Ref.run(plain, p);
+        Kit.Net net = Kit.Net.random(CFG, 21);
+        Kit.Problem p = Kit.Problem.random(CFG, T, N, lengths.clone(), 22);
+        Kit.Result want;
+        try (Rnn plain = net.rnn(backend)) {
+            want = Kit.run(plain, p);
         }
         long st = (long) CFG.stateRows() * N * CFG.hiddenSize();
         long out = (long) T * N * CFG.outputSize(), in = (long) T * N * CFG.inputSize();
-        MemorySegment x = Ref.seg(p.x, DT), h0 = Ref.seg(p.h0, DT), c0 = Ref.seg(p.c0, DT);
-        MemorySegment y = Ref.filled(out, DT, Double.NaN), hN = Ref.filled(st, DT, Double.NaN);
-        MemorySegment cN = Ref.filled(st, DT, Double.NaN);
-        MemorySegment decoyOut = Ref.filled(out, DT, 7), decoyIn = Ref.filled(in, DT, 7);
+        MemorySegment x = Kit.seg(p.x, DT), h0 = Kit.seg(p.h0, DT), c0 = Kit.seg(p.c0, DT);
+        MemorySegment y = Kit.filled(out, DT, Double.NaN), hN = Kit.filled(st, DT, Double.NaN);
+        MemorySegment cN = Kit.filled(st, DT, Double.NaN);
+        MemorySegment decoyOut = Kit.filled(out, DT, 7), decoyIn = Kit.filled(in, DT, 7);
         int[] callerLengths = lengths.clone();
         SequenceArgs a = new SequenceArgs().shape(T, N).input(x).h0(h0).c0(c0).output(y).hN(hN).cN(cN)
                 .lengths(callerLengths);
 
-        RecordingBackend b = RecordingBackend.reference();
         List<String> problems = new ArrayList<>();
         // a workspace for more samples than the call has: the backend's lengths copy is longer than N
-        try (Rnn rnn = Rnn.create(CFG, net.params(), b); RnnWorkspace ws = rnn.newWorkspace(Mode.TRAINING, T, N + 2)) {
+        try (RecordingBackend b = RecordingBackend.over(backend.newBackend());
+             Rnn rnn = Rnn.create(CFG, net.params(), b); RnnWorkspace ws = rnn.newWorkspace(Mode.TRAINING, T, N + 2)) {
             b.onForward = seen -> {
                 // the caller changes everything it can reach while the call runs
                 callerLengths[0] = 1;
@@ -79,9 +83,9 @@ class ArgumentCopyContractTest {
             assertEquals(List.of(), problems);
             assertEquals(1, b.forwards.get());
             // the call computed what the validated arguments asked for, into the validated outputs
-            Ref.assertClose("output", want.y, Ref.read(y, DT), 0, 0);
-            Ref.assertClose("hN", want.hN, Ref.read(hN, DT), 0, 0);
-            assertArrayEquals(Ref.read(Ref.filled(out, DT, 7), DT), Ref.read(decoyOut, DT), 0, "decoy untouched");
+            Kit.assertClose("output", want.y, Kit.read(y, DT), 0, 0);
+            Kit.assertClose("hN", want.hN, Kit.read(hN, DT), 0, 0);
+            assertArrayEquals(Kit.read(Kit.filled(out, DT, 7), DT), Kit.read(decoyOut, DT), 0, "decoy untouched");
 
             // backward: the caller's changed objects no longer match what the forward saved
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -91,11 +95,11 @@ class ArgumentCopyContractTest {
                     + T + ", N=" + N + " and the same lengths but it holds the forward of T=" + T + ", N=" + N
                     + " with lengths"), e.getMessage());
             // ... while the arguments as they were validated still do, and backward runs on its own copies too
-            MemorySegment dx = Ref.filled(in, DT, Double.NaN), dh0 = Ref.filled(st, DT, Double.NaN);
-            MemorySegment dc0 = Ref.filled(st, DT, Double.NaN);
-            RnnParameters dw = new Ref.Net(CFG, null).gradBuffers(Double.NaN);
-            GradientArgs g = new GradientArgs().gradOutput(Ref.seg(p.dy, DT)).gradHN(Ref.seg(p.dhN, DT))
-                    .gradCN(Ref.seg(p.dcN, DT)).gradInput(dx).gradH0(dh0).gradC0(dc0).weightGrads(dw);
+            MemorySegment dx = Kit.filled(in, DT, Double.NaN), dh0 = Kit.filled(st, DT, Double.NaN);
+            MemorySegment dc0 = Kit.filled(st, DT, Double.NaN);
+            RnnParameters dw = new Kit.Net(CFG, null).gradBuffers(Double.NaN);
+            GradientArgs g = new GradientArgs().gradOutput(Kit.seg(p.dy, DT)).gradHN(Kit.seg(p.dhN, DT))
+                    .gradCN(Kit.seg(p.dcN, DT)).gradInput(dx).gradH0(dh0).gradC0(dc0).weightGrads(dw);
             int[] sameLengths = lengths.clone();
             SequenceArgs again = new SequenceArgs().shape(T, N).input(x).h0(h0).c0(c0).lengths(sameLengths);
             b.onBackward = (seen, sg) -> {
@@ -109,12 +113,12 @@ class ArgumentCopyContractTest {
             };
             assertDoesNotThrow(() -> rnn.backward(again, g, ws));
             assertEquals(List.of(), problems);
-            Ref.assertClose("gradInput", want.dx, Ref.read(dx, DT), 0, 0);
-            Ref.assertClose("gradH0", want.dh0, Ref.read(dh0, DT), 0, 0);
-            Ref.assertClose("gradC0", want.dc0, Ref.read(dc0, DT), 0, 0);
-            double[][] gotDw = new Ref.Net(CFG, null).read(dw);
-            for (int i = 0; i < gotDw.length; i++) Ref.assertClose("dw " + i, want.dw[i], gotDw[i], 0, 0);
-            assertArrayEquals(Ref.read(Ref.filled(in, DT, 7), DT), Ref.read(decoyIn, DT), 0, "decoy untouched");
+            Kit.assertClose("gradInput", want.dx, Kit.read(dx, DT), 0, 0);
+            Kit.assertClose("gradH0", want.dh0, Kit.read(dh0, DT), 0, 0);
+            Kit.assertClose("gradC0", want.dc0, Kit.read(dc0, DT), 0, 0);
+            double[][] gotDw = new Kit.Net(CFG, null).read(dw);
+            for (int i = 0; i < gotDw.length; i++) Kit.assertClose("dw " + i, want.dw[i], gotDw[i], 0, 0);
+            assertArrayEquals(Kit.read(Kit.filled(in, DT, 7), DT), Kit.read(decoyIn, DT), 0, "decoy untouched");
         }
     }
 
@@ -122,24 +126,24 @@ class ArgumentCopyContractTest {
     void stepArgumentsChangedDuringTheCall() {
         int N = 3, layer = 1, dir = 1;
         int in = N * CFG.layerInputSize(layer), nh = N * CFG.hiddenSize();
-        Ref.Net net = Ref.Net.random(CFG, 31);
+        Kit.Net net = Kit.Net.random(CFG, 31);
         Random r = new Random(32);
-        MemorySegment x = Ref.seg(Ref.random(r, in, 1), DT), hPrev = Ref.seg(Ref.random(r, nh, .5), DT);
-        MemorySegment cPrev = Ref.seg(Ref.random(r, nh, .5), DT), gh = Ref.seg(Ref.random(r, nh, 1), DT);
-        MemorySegment hNext = Ref.filled(nh, DT, Double.NaN), cNext = Ref.filled(nh, DT, Double.NaN);
-        MemorySegment decoy = Ref.filled(nh, DT, 7);
-        MemorySegment gi = Ref.filled(in, DT, Double.NaN), ghp = Ref.filled(nh, DT, Double.NaN);
+        MemorySegment x = Kit.seg(Kit.random(r, in, 1), DT), hPrev = Kit.seg(Kit.random(r, nh, .5), DT);
+        MemorySegment cPrev = Kit.seg(Kit.random(r, nh, .5), DT), gh = Kit.seg(Kit.random(r, nh, 1), DT);
+        MemorySegment hNext = Kit.filled(nh, DT, Double.NaN), cNext = Kit.filled(nh, DT, Double.NaN);
+        MemorySegment decoy = Kit.filled(nh, DT, 7);
+        MemorySegment gi = Kit.filled(in, DT, Double.NaN), ghp = Kit.filled(nh, DT, Double.NaN);
         // what an undisturbed pair of calls gives
-        MemorySegment wantH = Ref.filled(nh, DT, Double.NaN), wantGi = Ref.filled(in, DT, Double.NaN);
-        try (Rnn plain = net.rnn(); StepWorkspace ws = plain.newStepWorkspace(Mode.TRAINING, N)) {
+        MemorySegment wantH = Kit.filled(nh, DT, Double.NaN), wantGi = Kit.filled(in, DT, Double.NaN);
+        try (Rnn plain = net.rnn(backend); StepWorkspace ws = plain.newStepWorkspace(Mode.TRAINING, N)) {
             StepArgs s = new StepArgs().batch(N).input(x).hPrev(hPrev).cPrev(cPrev).hNext(wantH);
             plain.stepForward(layer, dir, s, ws);
             plain.stepBackward(layer, dir, s, new StepGradients().gradHNext(gh).gradInput(wantGi), ws);
         }
 
-        RecordingBackend b = RecordingBackend.reference();
         List<String> problems = new ArrayList<>();
-        try (Rnn rnn = Rnn.create(CFG, net.params(), b); StepWorkspace ws = rnn.newStepWorkspace(Mode.TRAINING, N)) {
+        try (RecordingBackend b = RecordingBackend.over(backend.newBackend());
+             Rnn rnn = Rnn.create(CFG, net.params(), b); StepWorkspace ws = rnn.newStepWorkspace(Mode.TRAINING, N)) {
             StepArgs s = new StepArgs().batch(N).input(x).hPrev(hPrev).cPrev(cPrev).hNext(hNext).cNext(cNext);
             b.onStepForward = seen -> {
                 s.batch(N - 1).hNext(decoy).cNext((MemorySegment) null);
@@ -149,8 +153,8 @@ class ArgumentCopyContractTest {
             };
             rnn.stepForward(layer, dir, s, ws);
             assertEquals(List.of(), problems);
-            assertArrayEquals(Ref.read(wantH, DT), Ref.read(hNext, DT), 0);
-            assertArrayEquals(Ref.read(Ref.filled(nh, DT, 7), DT), Ref.read(decoy, DT), 0, "decoy untouched");
+            assertArrayEquals(Kit.read(wantH, DT), Kit.read(hNext, DT), 0);
+            assertArrayEquals(Kit.read(Kit.filled(nh, DT, 7), DT), Kit.read(decoy, DT), 0, "decoy untouched");
 
             // the caller's changed StepArgs (N-1) does not match the saved step
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -169,8 +173,8 @@ class ArgumentCopyContractTest {
             };
             assertDoesNotThrow(() -> rnn.stepBackward(layer, dir, same, g, ws));
             assertEquals(List.of(), problems);
-            assertArrayEquals(Ref.read(wantGi, DT), Ref.read(gi, DT), 0);
-            assertFalse(Double.isNaN(Ref.read(ghp, DT)[0]));
+            assertArrayEquals(Kit.read(wantGi, DT), Kit.read(gi, DT), 0);
+            assertFalse(Double.isNaN(Kit.read(ghp, DT)[0]));
         }
     }
 
@@ -181,10 +185,10 @@ class ArgumentCopyContractTest {
     @Test
     void theBackendSeesLengthsThroughLengthOfN() {
         int T = 3, N = 2;
-        Ref.Net net = Ref.Net.random(CFG, 41);
-        RecordingBackend b = RecordingBackend.reference();
+        Kit.Net net = Kit.Net.random(CFG, 41);
         List<String> problems = new ArrayList<>();
-        try (Rnn rnn = Rnn.create(CFG, net.params(), b); RnnWorkspace ws = rnn.newWorkspace(Mode.INFERENCE, T, N + 3)) {
+        try (RecordingBackend b = RecordingBackend.over(backend.newBackend());
+             Rnn rnn = Rnn.create(CFG, net.params(), b); RnnWorkspace ws = rnn.newWorkspace(Mode.INFERENCE, T, N + 3)) {
             int[] lengths = {2, 3};
             b.onForward = seen -> {
                 expect(problems, seen.lengths() != lengths, "a copy");
@@ -192,11 +196,11 @@ class ArgumentCopyContractTest {
                 expect(problems, seen.length(0) == 2 && seen.length(1) == 3, "the values");
             };
             Random r = new Random(42);
-            rnn.forward(new SequenceArgs().shape(T, N).input(Ref.seg(Ref.random(r, (long) T * N * 3, 1), DT))
-                    .output(Ref.filled((long) T * N * CFG.outputSize(), DT, 0)).lengths(lengths), ws);
+            rnn.forward(new SequenceArgs().shape(T, N).input(Kit.seg(Kit.random(r, (long) T * N * 3, 1), DT))
+                    .output(Kit.filled((long) T * N * CFG.outputSize(), DT, 0)).lengths(lengths), ws);
             b.onForward = seen -> expect(problems, seen.lengths() == null && seen.length(1) == T, "no lengths: all T");
-            rnn.forward(new SequenceArgs().shape(T, N).input(Ref.seg(Ref.random(r, (long) T * N * 3, 1), DT))
-                    .output(Ref.filled((long) T * N * CFG.outputSize(), DT, 0)), ws);
+            rnn.forward(new SequenceArgs().shape(T, N).input(Kit.seg(Kit.random(r, (long) T * N * 3, 1), DT))
+                    .output(Kit.filled((long) T * N * CFG.outputSize(), DT, 0)), ws);
             assertEquals(List.of(), problems);
             assertEquals(2, b.forwards.get());
         }

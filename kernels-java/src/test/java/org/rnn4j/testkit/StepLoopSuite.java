@@ -1,4 +1,4 @@
-package org.rnn4j.contract;
+package org.rnn4j.testkit;
 
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
@@ -21,34 +21,38 @@ import org.rnn4j.StepGradients;
 import org.rnn4j.StepWorkspace;
 
 /**
- * (b) A framework that drives time itself: stepForward over t, then stepBackward over t in reverse with the
+ * Contract (b) of docs/contract.md, the step API. A framework that drives time itself: stepForward over t, then stepBackward over t in reverse with the
  * weight gradients accumulated (starting from zeroed buffers), gives the same output, h_n, c_n and every
  * gradient as the sequence call. Every cell, one layer, unidirectional (and, as a bonus, both directions of a
  * bidirectional layer, the reverse one stepping from T-1 down to 0), with and without initial states, on the
  * edge shapes.
  */
-class StepLoopContractTest {
+public abstract class StepLoopSuite extends BackendSuite {
+
+    protected StepLoopSuite(BackendUnderTest backend) {
+        super(backend);
+    }
 
     private static double[] slice(double[] a, long from, long len) {
         return a == null ? null : Arrays.copyOfRange(a, (int) from, (int) (from + len));
     }
 
     /** Runs one layer (uni- or bidirectional) with single steps; returns what the sequence call would. */
-    static Ref.Result stepLoop(Ref.Net net, Ref.Problem p) {
+    Kit.Result stepLoop(Kit.Net net, Kit.Problem p) {
         RnnConfig c = net.cfg;
         if (c.layers() != 1) throw new IllegalArgumentException("one layer only");
         DType dt = c.dtype();
         int T = p.T, N = p.N, I = c.inputSize(), H = c.hiddenSize(), D = c.directions();
         boolean lstm = c.cell().hasCellState();
         int nh = N * H;
-        Ref.Result r = new Ref.Result();
+        Kit.Result r = new Kit.Result();
         r.y = new double[T * N * D * H];
         r.hN = new double[D * nh];
         r.cN = lstm ? new double[D * nh] : null;
         r.dx = new double[T * N * I];
         r.dh0 = new double[D * nh];
         r.dc0 = lstm ? new double[D * nh] : null;
-        try (Rnn rnn = net.rnn()) {
+        try (Rnn rnn = net.rnn(backend)) {
             RnnParameters dw = net.gradBuffers(0.0);
             // the framework's way: slices of one buffer, one step workspace per step it will differentiate
             long stepBytes = rnn.stepWorkspaceBytes(Mode.TRAINING, N);
@@ -61,21 +65,21 @@ class StepLoopContractTest {
                 StepWorkspace[] saved = new StepWorkspace[T];
                 for (int s = 0; s < T; s++) {
                     int t = d == 0 ? s : T - 1 - s;
-                    MemorySegment hNext = Ref.filled(nh, dt, Double.NaN);
-                    MemorySegment cNext = lstm ? Ref.filled(nh, dt, Double.NaN) : null;
+                    MemorySegment hNext = Kit.filled(nh, dt, Double.NaN);
+                    MemorySegment cNext = lstm ? Kit.filled(nh, dt, Double.NaN) : null;
                     // h0 absent at the first step: pass null (zero), as a framework would
                     boolean first = s == 0;
                     StepArgs a = new StepArgs().batch(N)
-                            .input(Ref.seg(slice(p.x, (long) t * N * I, (long) N * I), dt))
-                            .hPrev(first && p.h0 == null ? null : Ref.seg(h, dt))
-                            .cPrev(lstm && !(first && p.c0 == null) ? Ref.seg(cs, dt) : null)
+                            .input(Kit.seg(slice(p.x, (long) t * N * I, (long) N * I), dt))
+                            .hPrev(first && p.h0 == null ? null : Kit.seg(h, dt))
+                            .cPrev(lstm && !(first && p.c0 == null) ? Kit.seg(cs, dt) : null)
                             .hNext(hNext).cNext(cNext);
                     saved[t] = rnn.wrapStepWorkspace(stepMemory.asSlice((long) t * stepBytes, stepBytes),
                             Mode.TRAINING, N);
                     rnn.stepForward(0, d, a, saved[t]);
                     steps[t] = a;
-                    h = Ref.read(hNext, dt);
-                    if (lstm) cs = Ref.read(cNext, dt);
+                    h = Kit.read(hNext, dt);
+                    if (lstm) cs = Kit.read(cNext, dt);
                     for (int n = 0; n < N; n++) System.arraycopy(h, n * H, r.y, ((t * N + n) * D + d) * H, H);
                 }
                 System.arraycopy(h, 0, r.hN, d * nh, nh);
@@ -89,17 +93,17 @@ class StepLoopContractTest {
                     for (int n = 0; n < N; n++) {
                         for (int j = 0; j < H; j++) gh[n * H + j] += p.dy[((t * N + n) * D + d) * H + j];
                     }
-                    MemorySegment gi = Ref.filled((long) N * I, dt, Double.NaN);
-                    MemorySegment ghp = Ref.filled(nh, dt, Double.NaN);
-                    MemorySegment gcp = lstm ? Ref.filled(nh, dt, Double.NaN) : null;
-                    StepGradients g = new StepGradients().gradHNext(Ref.seg(gh, dt))
-                            .gradCNext(lstm ? Ref.seg(dc, dt) : null)
+                    MemorySegment gi = Kit.filled((long) N * I, dt, Double.NaN);
+                    MemorySegment ghp = Kit.filled(nh, dt, Double.NaN);
+                    MemorySegment gcp = lstm ? Kit.filled(nh, dt, Double.NaN) : null;
+                    StepGradients g = new StepGradients().gradHNext(Kit.seg(gh, dt))
+                            .gradCNext(lstm ? Kit.seg(dc, dt) : null)
                             .gradInput(gi).gradHPrev(ghp).gradCPrev(gcp).weightGrads(dw).accumulate(true);
                     rnn.stepBackward(0, d, steps[t], g, saved[t]);
-                    double[] dxt = Ref.read(gi, dt);
+                    double[] dxt = Kit.read(gi, dt);
                     for (int k = 0; k < N * I; k++) r.dx[t * N * I + k] += dxt[k];
-                    dh = Ref.read(ghp, dt);
-                    if (lstm) dc = Ref.read(gcp, dt);
+                    dh = Kit.read(ghp, dt);
+                    if (lstm) dc = Kit.read(gcp, dt);
                 }
                 System.arraycopy(dh, 0, r.dh0, d * nh, nh);
                 if (lstm) System.arraycopy(dc, 0, r.dc0, d * nh, nh);
@@ -114,33 +118,33 @@ class StepLoopContractTest {
         List<DynamicTest> tests = new ArrayList<>();
         long seed = 77;
         for (Cell cell : Cell.all()) {
-            for (int[] s : Ref.SHAPES) {
+            for (int[] s : Kit.SHAPES) {
                 for (boolean bidir : new boolean[] {false, true}) {
                     if (bidir && s[3] > 1 && s[0] > 1 && s[2] > 20) continue; // keep the sweep short
                     for (DType dt : DType.values()) {
                         for (boolean states : new boolean[] {true, false}) {
                             long sd = seed++;
-                            String name = cell.id() + (bidir ? " bidirectional " : " ") + Ref.shape(s) + " " + dt
+                            String name = cell.id() + (bidir ? " bidirectional " : " ") + Kit.shape(s) + " " + dt
                                     + (states ? "" : " without h0/c0/gradHN/gradCN");
                             tests.add(dynamicTest(name, () -> {
-                                RnnConfig cfg = Ref.config(cell, s[2], s[3], 1, bidir, dt, Layout.TIME_MAJOR);
-                                Ref.Net net = Ref.Net.random(cfg, sd);
-                                Ref.Problem p = Ref.Problem.random(cfg, s[0], s[1], null, sd + 1);
+                                RnnConfig cfg = Kit.config(cell, s[2], s[3], 1, bidir, dt, Layout.TIME_MAJOR);
+                                Kit.Net net = Kit.Net.random(cfg, sd);
+                                Kit.Problem p = Kit.Problem.random(cfg, s[0], s[1], null, sd + 1);
                                 if (!states) {
                                     p.h0 = null;
                                     p.c0 = null;
                                     p.dhN = null;
                                     p.dcN = null;
                                 }
-                                Ref.Result seq;
-                                try (Rnn rnn = net.rnn()) {
-                                    seq = Ref.run(rnn, p);
+                                Kit.Result seq;
+                                try (Rnn rnn = net.rnn(backend)) {
+                                    seq = Kit.run(rnn, p);
                                 }
-                                Ref.Result loop = stepLoop(net, p);
+                                Kit.Result loop = stepLoop(net, p);
                                 // float64: the same arithmetic up to the order the weight gradients are summed;
                                 // float32: the loop rounds h and c to float32 between steps, the sequence does not
-                                if (dt == DType.F64) Ref.assertClose("step loop", seq, loop, 1e-12, 1e-13);
-                                else Ref.assertClose("step loop", seq, loop, 2e-4, 2e-5);
+                                if (dt == DType.F64) Kit.assertClose("step loop", seq, loop, 1e-12, 1e-13);
+                                else Kit.assertClose("step loop", seq, loop, 2e-4, 2e-5);
                             }));
                         }
                     }

@@ -1,4 +1,4 @@
-package org.rnn4j.contract;
+package org.rnn4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -15,13 +15,17 @@ import org.rnn4j.Rnn;
 import org.rnn4j.RnnConfig;
 
 /**
- * (e) Per-sample lengths: outputs past a sample's length are exactly 0; h_n/c_n are the states at the last
+ * Contract (e) of docs/contract.md. Per-sample lengths: outputs past a sample's length are exactly 0; h_n/c_n are the states at the last
  * valid step (for the reverse direction, the state after it reached t = 0); a sample run alone with T = its
  * length gives the same output, h_n, c_n and gradients as inside the padded batch, in both directions of
  * bidirectional layers; the gradient w.r.t. the input past the length is exactly 0 (and the upstream gradient
  * there is ignored); the weight gradients of the batch are the sum of those of the samples run alone.
  */
-class VarlenContractTest {
+public abstract class VarlenSuite extends BackendSuite {
+
+    protected VarlenSuite(BackendUnderTest backend) {
+        super(backend);
+    }
 
     /** Sample n of a time-major [T, N, C] array, first {@code len} steps: [len, 1, C]. */
     static double[] sample(double[] tm, int N, int C, int n, int len) {
@@ -40,9 +44,9 @@ class VarlenContractTest {
     }
 
     /** Sample n of {@code p} as a problem of its own: one sample, T = its length, no lengths. */
-    static Ref.Problem alone(Ref.Problem p, RnnConfig cfg, int n) {
+    static Kit.Problem alone(Kit.Problem p, RnnConfig cfg, int n) {
         int len = p.lengths[n], N = p.N, R = cfg.stateRows(), H = cfg.hiddenSize();
-        Ref.Problem q = new Ref.Problem();
+        Kit.Problem q = new Kit.Problem();
         q.T = len;
         q.N = 1;
         q.x = sample(p.x, N, cfg.inputSize(), n, len);
@@ -71,15 +75,15 @@ class VarlenContractTest {
         return tests.stream();
     }
 
-    static void check(Cell cell, Layout layout, int[] lengths, long seed) {
+    void check(Cell cell, Layout layout, int[] lengths, long seed) {
         int T = 5, N = lengths.length, H = 3, I = 2;
-        RnnConfig cfg = Ref.config(cell, I, H, 2, true, DType.F64, layout);
+        RnnConfig cfg = Kit.config(cell, I, H, 2, true, DType.F64, layout);
         int L = cfg.layers(), D = cfg.directions(), R = L * D, O = cfg.outputSize();
         boolean lstm = cell.hasCellState();
-        Ref.Net net = Ref.Net.random(cfg, seed);
-        Ref.Problem p = Ref.Problem.random(cfg, T, N, lengths, seed + 1);
-        try (Rnn rnn = net.rnn()) {
-            Ref.Result b = Ref.run(rnn, p); // outputs pre-filled with NaN
+        Kit.Net net = Kit.Net.random(cfg, seed);
+        Kit.Problem p = Kit.Problem.random(cfg, T, N, lengths, seed + 1);
+        try (Rnn rnn = net.rnn(backend)) {
+            Kit.Result b = Kit.run(rnn, p); // outputs pre-filled with NaN
 
             for (int n = 0; n < N; n++) {
                 int len = lengths[n];
@@ -101,30 +105,30 @@ class VarlenContractTest {
                 }
 
                 // the sample alone, T = its length
-                Ref.Result s = Ref.run(rnn, alone(p, cfg, n));
+                Kit.Result s = Kit.run(rnn, alone(p, cfg, n));
                 String at = "sample " + n + " alone";
-                Ref.assertClose(at + " output", s.y, sample(b.y, N, O, n, len), 1e-13, 1e-14);
-                Ref.assertClose(at + " hN", s.hN, state(b.hN, R, N, H, n), 1e-13, 1e-14);
-                if (lstm) Ref.assertClose(at + " cN", s.cN, state(b.cN, R, N, H, n), 1e-13, 1e-14);
-                Ref.assertClose(at + " gradInput", s.dx, sample(b.dx, N, I, n, len), 1e-12, 1e-13);
-                Ref.assertClose(at + " gradH0", s.dh0, state(b.dh0, R, N, H, n), 1e-12, 1e-13);
-                if (lstm) Ref.assertClose(at + " gradC0", s.dc0, state(b.dc0, R, N, H, n), 1e-12, 1e-13);
+                Kit.assertClose(at + " output", s.y, sample(b.y, N, O, n, len), 1e-13, 1e-14);
+                Kit.assertClose(at + " hN", s.hN, state(b.hN, R, N, H, n), 1e-13, 1e-14);
+                if (lstm) Kit.assertClose(at + " cN", s.cN, state(b.cN, R, N, H, n), 1e-13, 1e-14);
+                Kit.assertClose(at + " gradInput", s.dx, sample(b.dx, N, I, n, len), 1e-12, 1e-13);
+                Kit.assertClose(at + " gradH0", s.dh0, state(b.dh0, R, N, H, n), 1e-12, 1e-13);
+                if (lstm) Kit.assertClose(at + " gradC0", s.dc0, state(b.dc0, R, N, H, n), 1e-12, 1e-13);
             }
 
             // weight gradients: the batch's are the sum over samples run alone
             double[][] sum = null;
             for (int n = 0; n < N; n++) {
-                double[][] g = Ref.run(rnn, alone(p, cfg, n)).dw;
+                double[][] g = Kit.run(rnn, alone(p, cfg, n)).dw;
                 if (sum == null) sum = g;
                 else for (int i = 0; i < g.length; i++) for (int k = 0; k < g[i].length; k++) sum[i][k] += g[i][k];
             }
             for (int i = 0; i < sum.length; i++) {
-                Ref.assertClose("weight grad " + net.paramName(i) + " = sum over samples", sum[i], b.dw[i], 1e-12,
+                Kit.assertClose("weight grad " + net.paramName(i) + " = sum over samples", sum[i], b.dw[i], 1e-12,
                         1e-13);
             }
 
             // padding content (input and upstream gradient past each length) does not matter
-            Ref.Problem noisy = p.copy();
+            Kit.Problem noisy = p.copy();
             noisy.x = p.x.clone();
             noisy.dy = p.dy.clone();
             for (int n = 0; n < N; n++) {
@@ -133,7 +137,7 @@ class VarlenContractTest {
                     for (int k = 0; k < O; k++) noisy.dy[(t * N + n) * O + k] = -7e2 * (k + 1);
                 }
             }
-            Ref.assertIdentical("garbage in the padding", b, Ref.run(rnn, noisy));
+            Kit.assertIdentical("garbage in the padding", b, Kit.run(rnn, noisy));
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.rnn4j.contract;
+package org.rnn4j.testkit;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,12 +21,15 @@ import org.rnn4j.spi.RnnBackend;
  * A backend that counts every call, optionally runs a hook at the start of the compute calls (to act like a
  * caller changing its arguments while a call runs), and then either forwards to a delegate or, when
  * {@code compute} is false, does nothing at all (a no-op backend, so that what remains of a call is
- * {@link org.rnn4j.Rnn}'s own validation). Counting and the no-op path allocate nothing.
+ * {@link org.rnn4j.Rnn}'s own validation, with the delegate's workspace plans). Counting and the no-op path
+ * allocate nothing. Closing it closes the delegate.
  */
 public class RecordingBackend implements RnnBackend {
     public final RnnBackend delegate;
-    /** false: prepare returns an empty prepared form and forward/backward/step calls do nothing. */
+    /** false: forward/backward/step calls do nothing. */
     public final boolean compute;
+    /** Whether the delegate prepares the weights (always when computing; its plans may need them). */
+    private final boolean prepareDelegate;
 
     public final AtomicInteger prepares = new AtomicInteger();
     public final AtomicInteger refreshes = new AtomicInteger();
@@ -48,19 +51,36 @@ public class RecordingBackend implements RnnBackend {
     /** Thrown by the next {@link #prepare} when set. */
     public volatile RuntimeException failPrepare;
 
-    public RecordingBackend(RnnBackend delegate, boolean compute) {
+    private RecordingBackend(RnnBackend delegate, boolean compute, boolean prepareDelegate) {
         this.delegate = delegate;
         this.compute = compute;
+        this.prepareDelegate = compute || prepareDelegate;
+    }
+
+    /** Records and computes with {@code delegate}. */
+    public static RecordingBackend over(RnnBackend delegate) {
+        return new RecordingBackend(delegate, true, true);
     }
 
     /** Records and computes with the reference backend. */
     public static RecordingBackend reference() {
-        return new RecordingBackend(new ReferenceBackend(), true);
+        return over(new ReferenceBackend());
     }
 
-    /** Records and computes nothing (sizes still come from the reference backend). */
+    /**
+     * Records and computes nothing; the workspaces are those of {@code delegate}, which prepares the weights
+     * (once per Rnn) for its plans.
+     */
+    public static RecordingBackend noopOver(RnnBackend delegate) {
+        return new RecordingBackend(delegate, false, true);
+    }
+
+    /**
+     * Records and computes nothing; sizes come from the reference backend, which prepares nothing (its plans
+     * need only the config), so even networks too large to prepare can be created.
+     */
     public static RecordingBackend noop() {
-        return new RecordingBackend(new ReferenceBackend(), false);
+        return new RecordingBackend(new ReferenceBackend(), false, false);
     }
 
     /** Calls that reach a computation or the workspace: forward, backward and both step calls. */
@@ -113,7 +133,7 @@ public class RecordingBackend implements RnnBackend {
             failPrepare = null;
             throw fail;
         }
-        return new Prepared(config, compute ? delegate.prepare(config, weights) : null);
+        return new Prepared(config, prepareDelegate ? delegate.prepare(config, weights) : null);
     }
 
     /** A plan of the delegate (or, when not computing, one of no bytes) for {@code capacity}. */
@@ -125,20 +145,21 @@ public class RecordingBackend implements RnnBackend {
         workspaceBytesCalls.incrementAndGet();
         long tn = (long) capacity.seqLength() * capacity.batch();
         if (tn > largestPlan) largestPlan = tn;
-        ExecutionPlan p = delegate.plan(compute ? inner(w) : delegatePrepared(w), capacity, mode);
+        ExecutionPlan p = delegate.plan(delegatePrepared(w), capacity, mode);
         return new Plan(capacity, mode, p.workspaceBytes(), p);
     }
 
     @Override
     public ExecutionPlan stepPlan(PreparedWeights w, int maxBatch, Mode mode) {
         stepWorkspaceBytesCalls.incrementAndGet();
-        ExecutionPlan p = delegate.stepPlan(compute ? inner(w) : delegatePrepared(w), maxBatch, mode);
+        ExecutionPlan p = delegate.stepPlan(delegatePrepared(w), maxBatch, mode);
         return new Plan(p.capacity(), mode, p.workspaceBytes(), p);
     }
 
-    /** Without computing there are no delegate weights; the delegate's plans need only the config. */
-    private PreparedWeights delegatePrepared(PreparedWeights w) {
-        return w;
+    /** The delegate's prepared weights, or (for {@link #noop()}) ours: the reference's plans need only the config. */
+    private static PreparedWeights delegatePrepared(PreparedWeights w) {
+        PreparedWeights inner = inner(w);
+        return inner != null ? inner : w;
     }
 
     private static ExecutionPlan inner(ExecutionPlan p) {

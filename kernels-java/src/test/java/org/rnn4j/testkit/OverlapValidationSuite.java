@@ -1,13 +1,15 @@
-package org.rnn4j.validation;
+package org.rnn4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
@@ -15,21 +17,31 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.Executable;
+import org.rnn4j.Activation;
+import org.rnn4j.Cell;
+import org.rnn4j.DType;
 import org.rnn4j.Mode;
 import org.rnn4j.ParamId;
 import org.rnn4j.ParamKind;
+import org.rnn4j.Rnn;
+import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
 import org.rnn4j.RnnWorkspace;
+import org.rnn4j.SequenceArgs;
 import org.rnn4j.StepArgs;
 import org.rnn4j.StepWorkspace;
 
 /**
- * Every output must be disjoint from every input and from every other output of the same call (backends write
+ * Contract (l) of docs/contract.md. Every output must be disjoint from every input and from every other output of the same call (backends write
  * outputs while still reading inputs). Each case builds one buffer holding both tensors with a single shared
  * element, or the very same segment for both, and expects an IllegalArgumentException naming both, with every
  * buffer untouched. Touching-but-disjoint tensors and inputs that alias each other are accepted.
  */
-class OverlapValidationTest {
+public abstract class OverlapValidationSuite extends BackendSuite {
+
+    protected OverlapValidationSuite(BackendUnderTest backend) {
+        super(backend);
+    }
 
     /** Output-vs-input and output-vs-output pairs of the sequence and step calls, with the call that sees them. */
     static final List<String[]> PAIRS = List.of(
@@ -67,11 +79,11 @@ class OverlapValidationTest {
             new String[] {"stepBackward", "step.gradInput", "step.gradHPrev"});
 
     static void prepare(Harness h, String call) {
-        TensorValidationTest.prepare(h, call);
+        TensorValidationSuite.prepare(h, call);
     }
 
     static Executable call(Harness h, String call) {
-        return () -> TensorValidationTest.run(h, call);
+        return () -> TensorValidationSuite.run(h, call);
     }
 
     /** Puts {@code a} and {@code b} into one buffer, a first, sharing exactly one element (the last of a). */
@@ -109,7 +121,7 @@ class OverlapValidationTest {
 
     @TestFactory
     Stream<DynamicNode> outputOverlappingAnInputOrAnotherOutput() {
-        return Harness.containerPerSetup(Harness.setups(), "", (setup, tests) -> {
+        return Harness.containerPerSetup(Harness.setups(backend), "", (setup, tests) -> {
             for (String[] p : PAIRS) {
                 String call = p[0], a = p[1], b = p[2];
                 boolean lstm = setup.cfg().cell().hasCellState();
@@ -136,7 +148,7 @@ class OverlapValidationTest {
 
     @TestFactory
     Stream<DynamicTest> touchingButDisjointIsAccepted() {
-        return Harness.testPerSetup(Harness.twoSetups(), h -> {
+        return Harness.testPerSetup(Harness.twoSetups(backend), h -> {
             for (String[] p : PAIRS) {
                 if (h.has(p[1]) && h.has(p[2])) adjacent(h, p[1], p[2]);
             }
@@ -147,7 +159,7 @@ class OverlapValidationTest {
     /** Inputs are only read: they may share memory with each other. */
     @TestFactory
     Stream<DynamicTest> inputsMayAliasEachOther() {
-        return Harness.testPerSetup(Harness.setups(), h -> {
+        return Harness.testPerSetup(Harness.setups(backend), h -> {
             h.forward();
             if (h.lstm) {
                 h.put("c0", h.get("h0"));
@@ -172,7 +184,7 @@ class OverlapValidationTest {
 
     @TestFactory
     Stream<DynamicNode> outputOverlappingAWeight() {
-        return Harness.containerPerSetup(Harness.setups(), "", (setup, tests) -> {
+        return Harness.containerPerSetup(Harness.setups(backend), "", (setup, tests) -> {
             for (String[] c : new String[][] {{"forward", "output"}, {"forward", "hN"}, {"backward", "gradInput"},
                     {"backward", "gradH0"}, {"stepForward", "step.hNext"},
                     {"stepBackward", "step.gradInput"}, {"stepBackward", "step.gradHPrev"}}) {
@@ -191,7 +203,7 @@ class OverlapValidationTest {
 
     @TestFactory
     Stream<DynamicNode> weightGradientOverlapping() {
-        return Harness.containerPerSetup(Harness.setups(), "", (setup, tests) -> {
+        return Harness.containerPerSetup(Harness.setups(backend), "", (setup, tests) -> {
             for (String call : List.of("backward", "stepBackward")) {
                 String pre = call.equals("backward") ? "" : "step.";
                 // the same layer and direction the step call writes
@@ -249,7 +261,7 @@ class OverlapValidationTest {
     /** A step backward writes only its own layer's and direction's weight gradients: the others may overlap its outputs. */
     @Test
     void stepBackwardAcceptsOverlapWithGradientsItDoesNotWrite() {
-        try (Harness h = Harness.setups().get(1).open()) { // 2 layers, bidirectional: the step is layer 1, reverse
+        try (Harness h = Harness.setups(backend).get(1).open()) { // 2 layers, bidirectional: the step is layer 1, reverse
             h.stepForward();
             ParamId other = new ParamId(ParamKind.WEIGHT_IH, 0, false);
             paramOverlapsTensor(h, h.weightGrads, other, "step.gradInput");
@@ -259,7 +271,7 @@ class OverlapValidationTest {
 
     @Test
     void stepBackwardLeavesTheGradientsOfOtherLayersUntouched() {
-        try (Harness h = Harness.setups().get(1).open()) {
+        try (Harness h = Harness.setups(backend).get(1).open()) {
             h.stepForward();
             List<byte[]> before = new ArrayList<>();
             List<ParamId> others = h.cfg.parameterIds().stream()
@@ -288,7 +300,7 @@ class OverlapValidationTest {
 
     @TestFactory
     Stream<DynamicNode> workspaceOverlappingATensor() {
-        return Harness.containerPerSetup(Harness.setups(), "", (setup, tests) -> {
+        return Harness.containerPerSetup(Harness.setups(backend), "", (setup, tests) -> {
             for (String[] c : new String[][] {{"forward", "output"}, {"forward", "hN"}, {"forward", "input"},
                     {"forward", "h0"}, {"backward", "gradInput"}, {"backward", "gradH0"},
                     {"backward", "gradOutput"}, {"backward", "gradHN"}}) {
@@ -334,7 +346,7 @@ class OverlapValidationTest {
 
     @TestFactory
     Stream<DynamicNode> stepWorkspaceOverlappingATensor() {
-        return Harness.containerPerSetup(Harness.setups(), "", (setup, tests) -> {
+        return Harness.containerPerSetup(Harness.setups(backend), "", (setup, tests) -> {
             for (String[] c : new String[][] {{"stepForward", "step.hNext"}, {"stepForward", "step.cNext"},
                     {"stepForward", "step.input"}, {"stepForward", "step.hPrev"}, {"stepForward", "step.cPrev"},
                     {"stepBackward", "step.gradInput"}, {"stepBackward", "step.gradHPrev"},
@@ -373,7 +385,7 @@ class OverlapValidationTest {
     @TestFactory
     Stream<DynamicTest> unusedWorkspaceTailMayOverlap() {
         List<DynamicTest> out = new ArrayList<>();
-        for (Harness.Setup setup : Harness.twoSetups()) {
+        for (Harness.Setup setup : Harness.twoSetups(backend)) {
             out.add(setup.test(setup + ": sequence workspace", h -> {
                 long used = h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N);
                 long outBytes = (long) h.T * h.N * h.cfg.outputSize() * h.dt.bytes();
@@ -405,7 +417,7 @@ class OverlapValidationTest {
     /** Step calls read and write only the stepped layer's and direction's weights: others may overlap their outputs. */
     @Test
     void stepCallsIgnoreOverlapWithWeightsOfOtherLayers() {
-        try (Harness h = Harness.setups().get(1).open()) { // 2 layers, bidirectional: the step is layer 1, reverse
+        try (Harness h = Harness.setups(backend).get(1).open()) { // 2 layers, bidirectional: the step is layer 1, reverse
             ParamId other = new ParamId(ParamKind.WEIGHT_IH, 0, false);
             MemorySegment w = h.weights.get(other);
             // hNext lies inside a weight of layer 0, forward direction (never read by this step)
@@ -426,6 +438,46 @@ class OverlapValidationTest {
             h.rebind();
             h.put("step.hNext", mine.asSlice(0, hBytes));
             expectOverlap(h, h::stepForward, "step.hNext", "weights." + own.name());
+        }
+    }
+
+    // ---------------------------------------------------------------- read-only heap views
+
+    /*
+     * A read-only view of a heap array does not reveal its array (heapBase() is empty), so the overlap check
+     * cannot compare array identity for it: an output aliasing a read-only input view must still be caught, and
+     * read-only views of distinct arrays must not be reported as overlapping.
+     */
+    private static final int RO_T = 2, RO_N = 1, RO_I = 3, RO_H = 3;
+
+    private Rnn readOnlyViewRnn() {
+        RnnConfig cfg = RnnConfig.builder(Cell.rnn(Activation.TANH), RO_I, RO_H).dtype(DType.F32).build();
+        RnnParameters p = RnnParameters.of(cfg);
+        for (ParamId id : cfg.parameterIds()) p.set(id, MemorySegment.ofArray(new float[(int) cfg.parameterSize(id)]));
+        return backend.create(cfg, p);
+    }
+
+    @Test
+    void outputAliasingAReadOnlyInputViewIsRejected() {
+        float[] shared = new float[RO_T * RO_N * RO_I];
+        Arrays.fill(shared, 7f);
+        try (Rnn rnn = readOnlyViewRnn(); RnnWorkspace ws = rnn.newWorkspace(Mode.INFERENCE, RO_T, RO_N)) {
+            SequenceArgs a = new SequenceArgs().shape(RO_T, RO_N).input(MemorySegment.ofArray(shared).asReadOnly())
+                    .output(MemorySegment.ofArray(shared));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rnn.forward(a, ws));
+            assertEquals("output: expected memory disjoint from input but the two overlap", e.getMessage());
+            for (float v : shared) assertEquals(7f, v);
+        }
+    }
+
+    @Test
+    void readOnlyViewsOfDistinctArraysDoNotOverlap() {
+        float[] in = new float[RO_T * RO_N * RO_I], h0 = new float[RO_N * RO_H], out = new float[RO_T * RO_N * RO_H];
+        try (Rnn rnn = readOnlyViewRnn(); RnnWorkspace ws = rnn.newWorkspace(Mode.INFERENCE, RO_T, RO_N)) {
+            Arrays.fill(out, Float.NaN);
+            rnn.forward(new SequenceArgs().shape(RO_T, RO_N).input(MemorySegment.ofArray(in).asReadOnly())
+                    .h0(MemorySegment.ofArray(h0).asReadOnly()).output(out), ws);
+            for (float v : out) assertTrue(v == 0f, "zero weights and inputs give 0, got " + v);
         }
     }
 }

@@ -1,7 +1,8 @@
-package org.rnn4j.validation;
+package org.rnn4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,13 +24,17 @@ import org.rnn4j.StepGradients;
 import org.rnn4j.StepWorkspace;
 
 /**
- * The rules about the call itself rather than one tensor: null argument objects, T and N, per-sample lengths,
+ * Contract (k) of docs/contract.md, the rules about the call itself rather than one tensor: null argument objects, T and N, per-sample lengths,
  * the workspace (mode, capacity, owner, closed, filled by the matching forward), layer and direction of step
  * calls, weights closed after the network was created and weight gradients of another network, missing a
- * parameter, read-only or closed. Every setup of {@link Harness#setups()}; each rejected call must leave every
+ * parameter, read-only or closed. Every setup of {@link Harness#setups}; each rejected call must leave every
  * buffer untouched.
  */
-class CallValidationTest {
+public abstract class CallValidationSuite extends BackendSuite {
+
+    protected CallValidationSuite(BackendUnderTest backend) {
+        super(backend);
+    }
 
     interface Case {
         void run(Harness h) throws Throwable;
@@ -53,7 +58,7 @@ class CallValidationTest {
 
     @TestFactory
     Stream<DynamicNode> shapes() {
-        return forEachSetup(Harness.setups(), new String[] {
+        return forEachSetup(Harness.setups(backend), new String[] {
                 "forward T=0", "forward T=-2", "forward N=0", "forward N=-1", "shape never set",
                 "backward T=0", "backward N=0", "stepForward batch=0", "stepBackward batch=-1"},
                 h -> h.expectIae(forward(h, h.args().shape(0, h.N)), "seqLength", ">= 1", "but was 0"),
@@ -126,14 +131,14 @@ class CallValidationTest {
             assertDoesNotThrow(h::forward);
             assertDoesNotThrow(h::backward);
         };
-        return forEachSetup(Harness.setups(), names, cases);
+        return forEachSetup(Harness.setups(backend), names, cases);
     }
 
     // ---------------------------------------------------------------- argument objects
 
     @TestFactory
     Stream<DynamicNode> nullArgumentObjects() {
-        return forEachSetup(Harness.twoSetups(), new String[] {"forward args", "forward workspace", "backward args",
+        return forEachSetup(Harness.twoSetups(backend), new String[] {"forward args", "forward workspace", "backward args",
                 "backward grads", "backward workspace", "stepForward step", "stepBackward step",
                 "stepBackward grads"},
                 h -> h.expectIae(() -> h.rnn.forward(null, h.ws), "args", "SequenceArgs", "but was null"),
@@ -168,7 +173,7 @@ class CallValidationTest {
 
     @TestFactory
     Stream<DynamicNode> stepLayerAndDirection() {
-        return forEachSetup(Harness.setups(), new String[] {"layer -1", "layer L", "direction -1", "direction D",
+        return forEachSetup(Harness.setups(backend), new String[] {"layer -1", "layer L", "direction -1", "direction D",
                 "stepBackward layer L", "stepBackward direction D"},
                 h -> h.expectIae(() -> h.rnn.stepForward(-1, 0, h.stepArgs(), h.stepWs), "layer",
                         "expected a value in 0.." + (h.cfg.layers() - 1), "but was -1"),
@@ -196,12 +201,13 @@ class CallValidationTest {
     Stream<DynamicNode> workspaceUse() {
         String[] names = {"backward with an INFERENCE workspace", "forward with T beyond capacity",
                 "forward with N beyond capacity", "backward with T beyond capacity", "workspace of another Rnn",
-                "workspace of another Rnn in backward", "closed workspace", "wrapped memory closed",
+                "workspace of another Rnn in backward", "closed workspace (twice)", "wrapped memory closed",
                 "backward before any training forward", "backward after an inference-only workspace was used",
                 "backward with a different T", "backward with a different N", "backward with lengths, forward without",
                 "backward without lengths, forward with", "backward with other lengths",
                 "lengths changed in place between forward and backward", "a rejected forward keeps the saved state",
-                "a later forward replaces the saved state"};
+                "a later forward replaces the saved state", "weightsChanged() between forward and backward",
+                "wrapped and closed twice"};
         List<Case> cases = new ArrayList<>();
         cases.add(h -> {
             try (RnnWorkspace inf = h.rnn.newWorkspace(Mode.INFERENCE, h.T, h.N)) {
@@ -232,14 +238,14 @@ class CallValidationTest {
             }
         });
         cases.add(h -> {
-            try (Rnn other = Rnn.create(h.cfg, h.weights, "reference");
+            try (Rnn other = h.backend.create(h.cfg, h.weights);
                  RnnWorkspace ws = other.newWorkspace(Mode.TRAINING, h.T, h.N)) {
                 h.expectIae(() -> h.forwardOn(ws), "workspace", "expected a workspace made by this Rnn",
                         "made by another");
             }
         });
         cases.add(h -> {
-            try (Rnn other = Rnn.create(h.cfg, h.weights, "reference");
+            try (Rnn other = h.backend.create(h.cfg, h.weights);
                  RnnWorkspace ws = other.newWorkspace(Mode.TRAINING, h.T, h.N)) {
                 other.forward(h.args(), ws);
                 h.expectIae(() -> h.backwardOn(ws), "workspace",
@@ -249,7 +255,9 @@ class CallValidationTest {
         cases.add(h -> {
             RnnWorkspace ws = h.rnn.newWorkspace(Mode.TRAINING, h.T, h.N);
             ws.close();
-            h.expectIae(() -> h.forwardOn(ws), "workspace", "expected an open workspace", "closed");
+            assertDoesNotThrow(ws::close, "a second close does nothing");
+            h.expectIae(() -> h.forwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
+            h.expectIae(() -> h.backwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
         });
         cases.add(h -> {
             Arena a = Arena.ofConfined();
@@ -320,7 +328,24 @@ class CallValidationTest {
             h.expectIae(() -> h.backward(), "workspace", "holds the forward of T=" + (h.T - 1));
             assertDoesNotThrow(() -> h.rnn.backward(h.args().shape(h.T - 1, h.N), h.grads(), h.ws));
         });
-        return forEachSetup(Harness.setups(), names, cases.toArray(Case[]::new));
+        cases.add(h -> {
+            // the saved gates come from the old weights: backward must not mix them with the new ones
+            h.forward();
+            h.rnn.weightsChanged();
+            h.expectIae(h::backward, "workspace", "expected the saved state of a training forward with the current "
+                    + "weights", "but weightsChanged() was called after the forward that filled it");
+            h.forward(); // a forward with the current weights makes backward possible again
+            assertDoesNotThrow(h::backward);
+        });
+        cases.add(h -> {
+            MemorySegment mem = h.sentinelBytes(h.rnn.workspaceBytes(Mode.TRAINING, h.T, h.N));
+            RnnWorkspace ws = h.rnn.wrapWorkspace(mem, Mode.TRAINING, h.T, h.N);
+            ws.close();
+            ws.close();
+            assertTrue(mem.scope().isAlive(), "closing a wrapped workspace leaves the caller's memory alone");
+            h.expectIae(() -> h.forwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
+        });
+        return forEachSetup(Harness.setups(backend), names, cases.toArray(Case[]::new));
     }
 
     // ---------------------------------------------------------------- the workspace of step calls
@@ -344,13 +369,14 @@ class CallValidationTest {
     @TestFactory
     Stream<DynamicNode> stepWorkspaceUse() {
         String[] names = {"stepForward with a null workspace", "stepBackward with a null workspace",
-                "closed step workspace", "wrapped memory closed", "stepBackward with an INFERENCE step workspace",
+                "closed step workspace (twice)", "wrapped memory closed", "stepBackward with an INFERENCE step workspace",
                 "step workspace of another Rnn", "step workspace of another Rnn in stepBackward",
                 "stepForward with N beyond capacity", "stepBackward with N beyond capacity",
                 "stepBackward before any training stepForward", "stepBackward after a stepForward of another layer",
                 "stepBackward after a stepForward of another direction",
                 "stepBackward after a stepForward of another N", "a rejected stepForward keeps the saved state",
-                "a later stepForward replaces the saved state", "a sequence workspace does not fill a step workspace"};
+                "a later stepForward replaces the saved state", "a sequence workspace does not fill a step workspace",
+                "weightsChanged() between stepForward and stepBackward", "wrapped and closed twice"};
         List<Case> cases = new ArrayList<>();
         cases.add(h -> h.expectIae(() -> h.stepForwardOn(null), "workspace",
                 "expected a StepWorkspace", "but was null"));
@@ -362,6 +388,7 @@ class CallValidationTest {
             StepWorkspace ws = h.rnn.newStepWorkspace(Mode.TRAINING, h.N);
             h.stepForwardOn(ws);
             ws.close();
+            assertDoesNotThrow(ws::close, "a second close does nothing");
             h.expectIae(() -> h.stepForwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
             h.expectIae(() -> h.stepBackwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
         });
@@ -382,14 +409,14 @@ class CallValidationTest {
             }
         });
         cases.add(h -> {
-            try (Rnn other = Rnn.create(h.cfg, h.weights, "reference");
+            try (Rnn other = h.backend.create(h.cfg, h.weights);
                  StepWorkspace ws = other.newStepWorkspace(Mode.TRAINING, h.N)) {
                 h.expectIae(() -> h.stepForwardOn(ws), "workspace",
                         "expected a workspace made by this Rnn", "but it was made by another");
             }
         });
         cases.add(h -> {
-            try (Rnn other = Rnn.create(h.cfg, h.weights, "reference");
+            try (Rnn other = h.backend.create(h.cfg, h.weights);
                  StepWorkspace ws = other.newStepWorkspace(Mode.TRAINING, h.N)) {
                 other.stepForward(h.stepLayer, h.stepDir, h.stepArgs(), ws);
                 h.expectIae(() -> h.stepBackwardOn(ws),
@@ -454,7 +481,23 @@ class CallValidationTest {
             h.forward(); // fills the sequence workspace only
             h.expectIae(h::stepBackward, "workspace", "holds nothing");
         });
-        return forEachSetup(Harness.setups(), names, cases.toArray(Case[]::new));
+        cases.add(h -> {
+            h.stepForward();
+            h.rnn.weightsChanged();
+            h.expectIae(h::stepBackward, "workspace", "expected the saved state of a training stepForward with the "
+                    + "current weights", "but weightsChanged() was called after the stepForward that filled it");
+            h.stepForward();
+            assertDoesNotThrow(h::stepBackward);
+        });
+        cases.add(h -> {
+            MemorySegment mem = h.sentinelBytes(Math.max(1, h.rnn.stepWorkspaceBytes(Mode.TRAINING, h.N)));
+            StepWorkspace ws = h.rnn.wrapStepWorkspace(mem, Mode.TRAINING, h.N);
+            ws.close();
+            ws.close();
+            assertTrue(mem.scope().isAlive(), "closing a wrapped step workspace leaves the caller's memory alone");
+            h.expectIae(() -> h.stepForwardOn(ws), "workspace", "expected an open workspace", "but it is closed");
+        });
+        return forEachSetup(Harness.setups(backend), names, cases.toArray(Case[]::new));
     }
 
     // ---------------------------------------------------------------- memory confined to another thread
@@ -471,14 +514,14 @@ class CallValidationTest {
             try (OtherThread other = new OtherThread()) {
                 RnnParameters w = confinedCopy(other, h.weights, h.cfg);
                 String first = "weights." + h.cfg.parameterIds().get(0).name();
-                h.expectIae(() -> Rnn.create(h.cfg, w, "reference"), first,
+                h.expectIae(() -> h.backend.create(h.cfg, w), first,
                         "expected a segment accessible by the calling thread", CONFINED);
             }
         });
         cases.add(h -> {
             try (OtherThread other = new OtherThread()) {
                 RnnParameters w = confinedCopy(other, h.weights, h.cfg);
-                Rnn rnn = other.run(() -> Rnn.create(h.cfg, w, "reference"));
+                Rnn rnn = other.run(() -> h.backend.create(h.cfg, w));
                 try (RnnWorkspace ws = rnn.newWorkspace(Mode.TRAINING, h.T, h.N);
                      StepWorkspace sws = rnn.newStepWorkspace(Mode.TRAINING, h.N)) {
                     String first = "weights." + h.cfg.parameterIds().get(0).name();
@@ -500,7 +543,7 @@ class CallValidationTest {
         });
         for (String call : List.of("backward", "stepBackward")) {
             cases.add(h -> {
-                TensorValidationTest.prepare(h, call);
+                TensorValidationSuite.prepare(h, call);
                 try (OtherThread other = new OtherThread()) {
                     var id = new org.rnn4j.ParamId(org.rnn4j.ParamKind.WEIGHT_IH, h.stepLayer, h.stepDir == 1);
                     MemorySegment g = other.allocate(h.weightGrads.get(id).byteSize(), h.weightGrads.get(id));
@@ -558,7 +601,7 @@ class CallValidationTest {
                 h.expectIae(() -> h.rnn.wrapStepWorkspace(stepMem, Mode.TRAINING, h.N), "memory", expected, CONFINED);
             }
         });
-        return forEachSetup(Harness.twoSetups(), names, cases.toArray(Case[]::new));
+        return forEachSetup(Harness.twoSetups(backend), names, cases.toArray(Case[]::new));
     }
 
     /**
@@ -595,7 +638,7 @@ class CallValidationTest {
             h.rebind();
             a.close();
         };
-        String firstWeight = "weights." + Harness.setups().get(0).cfg().parameterIds().get(0).name();
+        String firstWeight = "weights." + Harness.setups(backend).get(0).cfg().parameterIds().get(0).name();
         cases.add(h -> {
             closeOneWeight.accept(h);
             h.expectIae(h::forward, firstWeight, "expected a live segment", "closed");
@@ -639,21 +682,21 @@ class CallValidationTest {
         });
         for (String call : List.of("backward", "stepBackward")) {
             cases.add(h -> {
-                TensorValidationTest.prepare(h, call);
+                TensorValidationSuite.prepare(h, call);
                 var id = new org.rnn4j.ParamId(org.rnn4j.ParamKind.BIAS_HH, h.stepLayer, h.stepDir == 1);
                 h.weightGrads.set(id, h.weightGrads.get(id).asReadOnly());
-                h.expectIae(() -> TensorValidationTest.run(h, call), "weightGrads." + id.name(),
+                h.expectIae(() -> TensorValidationSuite.run(h, call), "weightGrads." + id.name(),
                         "expected a writable segment", "read-only");
             });
         }
         for (String call : List.of("backward", "stepBackward")) {
             cases.add(h -> {
-                TensorValidationTest.prepare(h, call);
+                TensorValidationSuite.prepare(h, call);
                 var id = new org.rnn4j.ParamId(org.rnn4j.ParamKind.WEIGHT_HH, h.stepLayer, h.stepDir == 1);
                 Arena a = Arena.ofConfined();
                 h.weightGrads.set(id, a.allocate(h.weightGrads.get(id).byteSize()));
                 a.close();
-                h.expectIae(() -> TensorValidationTest.run(h, call), "weightGrads." + id.name(),
+                h.expectIae(() -> TensorValidationSuite.run(h, call), "weightGrads." + id.name(),
                         "expected a live segment", "closed");
             });
         }
@@ -661,7 +704,7 @@ class CallValidationTest {
             h.forward();
             assertDoesNotThrow(() -> h.rnn.backward(h.args(), h.grads().weightGrads(null).accumulate(true), h.ws));
         });
-        return forEachSetup(Harness.twoSetups(), names, cases.toArray(Case[]::new));
+        return forEachSetup(Harness.twoSetups(backend), names, cases.toArray(Case[]::new));
     }
 
     /** The same network but for one detail (the hidden size). */

@@ -1,4 +1,4 @@
-package org.rnn4j.validation;
+package org.rnn4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,7 +40,7 @@ import org.rnn4j.StepGradients;
 import org.rnn4j.StepWorkspace;
 
 /**
- * A small network on the reference backend with every tensor of every call allocated off-heap at its exact
+ * A small network on the backend under test with every tensor of every call allocated off-heap at its exact
  * size: inputs random, outputs filled with a sentinel. Every buffer the harness (or a test through it) creates
  * is tracked, so {@link #expectIae} can check that a rejected call wrote nothing anywhere.
  *
@@ -50,7 +50,7 @@ import org.rnn4j.StepWorkspace;
  * bidirectional network the step input is D·H wide. The sequence workspace ({@link #ws}) and the step workspace
  * ({@link #stepWs}) wrap tracked sentinel-filled memory, so a rejected call that wrote into them is caught too.
  */
-final class Harness implements AutoCloseable {
+public final class Harness implements AutoCloseable {
     static final double SENTINEL = 12345.0;
 
     /** Sequence tensors the forward reads / writes, and those the backward reads / writes. */
@@ -67,6 +67,7 @@ final class Harness implements AutoCloseable {
             "step.gradCNext", "step.gradCPrev");
 
     final Arena arena = Arena.ofShared();
+    final BackendUnderTest backend;
     final RnnConfig cfg;
     final DType dt;
     final int T;
@@ -88,7 +89,8 @@ final class Harness implements AutoCloseable {
     private final Map<String, MemorySegment> tracked = new LinkedHashMap<>();
     private final Random rnd;
 
-    Harness(RnnConfig cfg, int T, int N) {
+    Harness(BackendUnderTest backend, RnnConfig cfg, int T, int N) {
+        this.backend = backend;
         this.cfg = cfg;
         this.dt = cfg.dtype();
         this.T = T;
@@ -103,7 +105,7 @@ final class Harness implements AutoCloseable {
             tracked.put("weights." + id.name(), weights.get(id));
             tracked.put("weightGrads." + id.name(), weightGrads.get(id));
         }
-        rnn = Rnn.create(cfg, weights, "reference");
+        rnn = backend.create(cfg, weights);
 
         long in = (long) T * N * cfg.inputSize();
         long out = (long) T * N * cfg.outputSize();
@@ -158,19 +160,19 @@ final class Harness implements AutoCloseable {
 
     // ---------------------------------------------------------------- the standard configurations
 
-    static RnnConfig config(Cell cell, int in, int hidden, int layers, boolean bidir, DType dt, Layout layout) {
+    public static RnnConfig config(Cell cell, int in, int hidden, int layers, boolean bidir, DType dt, Layout layout) {
         return RnnConfig.builder(cell, in, hidden).layers(layers).bidirectional(bidir).dtype(dt).layout(layout).build();
     }
 
     /** A spread of cells, dtypes, layouts and depths; the first one is the issue's example (output of 60 float32). */
-    record Setup(String label, RnnConfig cfg, int T, int N) {
+    record Setup(String label, RnnConfig cfg, int T, int N, BackendUnderTest backend) {
         @Override
         public String toString() {
             return label;
         }
 
         Harness open() {
-            return new Harness(cfg, T, N);
+            return new Harness(backend, cfg, T, N);
         }
 
         /** A dynamic test running {@code body} on a fresh harness of this setup, closed afterwards. */
@@ -200,24 +202,24 @@ final class Harness implements AutoCloseable {
         return out.stream();
     }
 
-    static List<Setup> setups() {
+    static List<Setup> setups(BackendUnderTest b) {
         return List.of(
-                new Setup("lstm/f32/1x1", config(Cell.lstm(), 3, 4, 1, false, DType.F32, Layout.TIME_MAJOR), 5, 3),
+                new Setup("lstm/f32/1x1", config(Cell.lstm(), 3, 4, 1, false, DType.F32, Layout.TIME_MAJOR), 5, 3, b),
                 new Setup("lstm_peephole/f64/2x2/batch_first",
-                        config(Cell.lstmWithPeepholes(), 2, 3, 2, true, DType.F64, Layout.BATCH_FIRST), 4, 2),
+                        config(Cell.lstmWithPeepholes(), 2, 3, 2, true, DType.F64, Layout.BATCH_FIRST), 4, 2, b),
                 new Setup("gru/f32/1x2", config(Cell.gru(GruVariant.LINEAR_BEFORE_RESET), 3, 2, 1, true, DType.F32,
-                        Layout.TIME_MAJOR), 3, 2),
+                        Layout.TIME_MAJOR), 3, 2, b),
                 new Setup("gru_reset_before/f64/2x1", config(Cell.gru(GruVariant.RESET_BEFORE), 2, 3, 2, false,
-                        DType.F64, Layout.TIME_MAJOR), 3, 2),
+                        DType.F64, Layout.TIME_MAJOR), 3, 2, b),
                 new Setup("rnn_relu/f32/batch_first", config(Cell.rnn(Activation.RELU), 4, 2, 1, false, DType.F32,
-                        Layout.BATCH_FIRST), 2, 3),
+                        Layout.BATCH_FIRST), 2, 3, b),
                 new Setup("rnn_tanh/f64/tiny", config(Cell.rnn(Activation.TANH), 1, 1, 1, false, DType.F64,
-                        Layout.TIME_MAJOR), 1, 1));
+                        Layout.TIME_MAJOR), 1, 1, b));
     }
 
     /** One LSTM (with cell state) and one GRU (without): enough for rules that do not depend on the cell. */
-    static List<Setup> twoSetups() {
-        return List.of(setups().get(1), setups().get(2));
+    static List<Setup> twoSetups(BackendUnderTest b) {
+        return List.of(setups(b).get(1), setups(b).get(2));
     }
 
     // ---------------------------------------------------------------- tensors
@@ -332,7 +334,7 @@ final class Harness implements AutoCloseable {
         ws.close();
         stepWs.close();
         rnn.close();
-        rnn = Rnn.create(cfg, weights, "reference");
+        rnn = backend.create(cfg, weights);
         ws = rnn.wrapWorkspace(wsMemory, Mode.TRAINING, T, N);
         stepWs = rnn.wrapStepWorkspace(stepWsMemory, Mode.TRAINING, N);
     }
@@ -481,7 +483,17 @@ final class Harness implements AutoCloseable {
         return e;
     }
 
-    static void assertMessage(Exception e, String arg, String... fragments) {
+    /**
+     * Runs {@code call}, which must throw an IllegalArgumentException in the style {@code "<arg>: expected ...
+     * but ..."} containing every fragment (for checks made before any buffer exists).
+     */
+    public static IllegalArgumentException iae(Executable call, String arg, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertMessage(e, arg, fragments);
+        return e;
+    }
+
+    public static void assertMessage(Exception e, String arg, String... fragments) {
         String m = e.getMessage();
         assertTrue(m != null && m.startsWith(arg + ": expected "),
                 () -> "message should start with '" + arg + ": expected ': " + m);

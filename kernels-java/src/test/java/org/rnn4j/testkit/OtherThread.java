@@ -1,4 +1,4 @@
-package org.rnn4j.validation;
+package org.rnn4j.testkit;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
