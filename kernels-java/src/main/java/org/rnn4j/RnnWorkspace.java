@@ -58,6 +58,14 @@ public final class RnnWorkspace implements AutoCloseable {
         return segment.byteSize();
     }
 
+    /**
+     * Bytes the backend keeps beside this workspace for its calls (scratch on the Java heap or native memory,
+     * allocated on first use), beyond {@link #byteSize()}: what the workspace costs in all is the sum.
+     */
+    public long scratchBytes() {
+        return plan.scratchBytes();
+    }
+
     public int maxSeqLength() {
         return maxSeqLength;
     }

@@ -49,6 +49,11 @@ public final class StepWorkspace implements AutoCloseable {
         return maxBatch;
     }
 
+    /** Bytes the backend keeps beside this workspace for its calls (see {@link RnnWorkspace#scratchBytes()}). */
+    public long scratchBytes() {
+        return plan.scratchBytes();
+    }
+
     public long byteSize() {
         return segment.byteSize();
     }

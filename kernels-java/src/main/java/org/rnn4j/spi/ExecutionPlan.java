@@ -25,4 +25,13 @@ public interface ExecutionPlan {
      * the workspace; the whole range counts as written for the overlap checks.
      */
     long workspaceBytes();
+
+    /**
+     * Bytes of memory (Java heap or native) the backend keeps beside the workspace for this plan's calls (its
+     * scratchpad, in oneDNN's terms), allocated on first use and freed with the workspace; 0 when it keeps none.
+     * For capacity planning: {@code workspaceBytes() + scratchBytes()} is what a workspace costs.
+     */
+    default long scratchBytes() {
+        return 0;
+    }
 }

@@ -54,19 +54,20 @@ public final class VectorBackend implements RnnBackend {
 
     @Override
     public ExecutionPlan plan(PreparedWeights weights, RnnPlan capacity, Mode mode) {
-        return new VectorPlan(capacity, mode, false, lanes(capacity.config()));
+        return new VectorPlan(capacity, mode, false, lanes(capacity.config()), pool.size());
     }
 
     @Override
     public ExecutionPlan stepPlan(PreparedWeights weights, int maxBatch, Mode mode) {
-        return new VectorPlan(new RnnPlan(weights.config(), 1, maxBatch), mode, true, lanes(weights.config()));
+        return new VectorPlan(new RnnPlan(weights.config(), 1, maxBatch), mode, true, lanes(weights.config()),
+                pool.size());
     }
 
     private Object execution(ExecutionPlan p) {
         VectorPlan vp = (VectorPlan) p;
         Object e = vp.execution();
         if (e == null) {
-            e = vp.capacity().config().dtype() == DType.F32 ? new GridF32(vp, pool.size()) : new GridF64(vp, pool.size());
+            e = vp.capacity().config().dtype() == DType.F32 ? new GridF32(vp) : new GridF64(vp);
             vp.execution(e);
         }
         return e;

@@ -36,7 +36,21 @@ public final class VectorPlan implements ExecutionPlan {
     /** The dtype's execution state (GridF32 or GridF64), made on first use by the backend. */
     Object execution;
 
-    VectorPlan(RnnPlan capacity, Mode mode, boolean step, int lanes) {
+    // Sizes of the heap scratch (elements; see GridF32), computed here once so allocation and reporting agree.
+    /** Rows of a step (N) and of a sequence (T·N), padded to the GEMM tile height. */
+    public final int nPad, tnPad;
+    /** Row stride of dG (see GridF32#ldg). */
+    public final int ldg;
+    /** Widest K of an input GEMM (I, or D·Hp above layer 0) and that padded to the panel width. */
+    public final int inWidthMax, inPadMax;
+    /** The team size the scratch is made for (per-member buffers). */
+    public final int members;
+    private final long scratchElements;
+
+    /** The largest heap array the JVM allocates: the scratch is kept in arrays. */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 64;
+
+    VectorPlan(RnnPlan capacity, Mode mode, boolean step, int lanes, int members) {
         this.capacity = capacity;
         this.mode = mode;
         this.step = step;
@@ -92,6 +106,57 @@ public final class VectorPlan implements ExecutionPlan {
             for (int l = 2; l < yOffset.length; l++) yOffset[l] = yOffset[l % 2];
         }
         this.bytes = at;
+
+        this.members = members;
+        int mr = Species.MR, nr = 2 * lanes;
+        int fw = layout.fwdWidth(), dgw = layout.dgWidth();
+        this.ldg = dgw % 128 == 0 ? dgw + 64 / elementBytes : dgw;
+        this.nPad = roundUp(capacity.batch(), mr);
+        long tn = (long) capacity.seqLength() * capacity.batch();
+        int wide = Math.max(fw, ldg);
+        if (roundUp(tn, mr) * wide > MAX_ARRAY) {
+            throw new IllegalArgumentException("maxSeqLength*maxBatch: expected at most " + (MAX_ARRAY / wide / mr * mr)
+                    + " for the vector backend, which keeps the gates of all T·N rows ([T·N][" + wide + "] for " + c
+                    + ") in one Java array, but was " + tn + "; split the sequence into chunks (carry the states) or "
+                    + "use the native backend");
+        }
+        this.tnPad = (int) roundUp(tn, mr);
+        this.inWidthMax = Math.max(c.inputSize(), step || c.layers() > 1 ? c.directions() * hp : 0);
+        this.inPadMax = (int) roundUp(inWidthMax, nr);
+        long aRowsEach = Math.max((long) nPad * hp, (long) gemmRowBlock(inWidthMax, elementBytes) * inWidthMax);
+        long fwd = (long) tnPad * wide + wide + 8L * lanes + (long) nPad * fw + 2L * nPad * hp + 2L * nPad * hp
+                + members * aRowsEach + (step && c.layers() > 1 ? (long) nPad * c.directions() * hp : 0);
+        long bwd = 2L * nPad * ldg + (step || c.layers() == 1 ? 1 : 2) * (long) tnPad * yWidth + 4L * nPad * hp
+                + (long) tnPad * inPadMax + 256L * Math.max(inPadMax, hp) + roundUp(dgw, mr) * (inPadMax + hp)
+                + (long) hp * hp + dgw + 3L * hp;
+        this.scratchElements = fwd + (mode == Mode.TRAINING ? bwd : 0);
+        this.scratchTableBytes = rows * Long.BYTES * (mode == Mode.TRAINING ? 6 : 3) + 3L * capacity.batch() * 4
+                + (long) capacity.seqLength() * 4;
+    }
+
+    private final long scratchTableBytes;
+
+    private static long roundUp(long x, int m) {
+        return (x + m - 1) / m * m;
+    }
+
+    private static int roundUp(int x, int m) {
+        return (x + m - 1) / m * m;
+    }
+
+    /** Rows per block of A for a GEMM with K columns (as the dtype's Gemm class chooses). */
+    static int gemmRowBlock(int K, int elementBytes) {
+        int mc = (256 * 1024 / elementBytes) / Math.max(1, K);
+        return Math.max(Species.MR, Math.min(32 * Species.MR, mc / Species.MR * Species.MR));
+    }
+
+    /**
+     * Bytes of Java heap the backend keeps beside this workspace (GEMM operands, carried states, gradients,
+     * tables), allocated on the workspace's first call (backward's part on its first backward).
+     */
+    @Override
+    public long scratchBytes() {
+        return scratchElements * elementBytes + scratchTableBytes;
     }
 
     private static long align(long at) {

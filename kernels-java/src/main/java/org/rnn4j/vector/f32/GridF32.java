@@ -94,7 +94,7 @@ public final class GridF32 implements TeamTask {
     private boolean jTraining;
     private GradientArgs jg;
 
-    public GridF32(VectorPlan plan, int members) {
+    public GridF32(VectorPlan plan) {
         this.plan = plan;
         this.cfg = plan.capacity().config();
         this.gl = plan.layout();
@@ -105,16 +105,16 @@ public final class GridF32 implements TeamTask {
         this.layers = cfg.layers();
         this.fw = gl.fwdWidth();
         this.dgw = gl.dgWidth();
-        this.ldg = dgw % 128 == 0 ? dgw + 64 / W : dgw;
+        this.ldg = plan.ldg;
         this.sw = plan.savedWidth();
         this.yw = plan.yWidth();
         this.tCap = plan.capacity().seqLength();
         this.nCap = plan.capacity().batch();
-        this.nPad = roundUp(nCap, MR);
-        this.tnPad = roundUp(tCap * nCap, MR);
-        this.members = members;
-        this.inWidthMax = Math.max(cfg.inputSize(), plan.isStep() ? cfg.directions() * hp : (layers > 1 ? dirs * hp : 0));
-        this.inPadMax = roundUp(inWidthMax, NR);
+        this.nPad = plan.nPad;
+        this.tnPad = plan.tnPad;
+        this.members = plan.members;
+        this.inWidthMax = plan.inWidthMax;
+        this.inPadMax = plan.inPadMax;
     }
 
     static int roundUp(int x, int m) {
