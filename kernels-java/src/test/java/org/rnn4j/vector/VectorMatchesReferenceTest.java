@@ -51,6 +51,28 @@ class VectorMatchesReferenceTest {
         return out;
     }
 
+    /** Input and hidden sizes around every SIMD width (4, 8, 16 floats; 2, 4, 8 doubles) and the panel widths. */
+    static final int[] SIZES = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 31, 33, 63, 65, 129};
+
+    @TestFactory
+    Stream<DynamicTest> sizeSweep() {
+        List<DynamicTest> tests = new ArrayList<>();
+        long seed = 10_000;
+        for (int size : SIZES) {
+            for (Cell c : Cell.all()) {
+                for (DType dt : DType.values()) {
+                    long sd = seed++;
+                    // H swept with I fixed, then I swept with H fixed; odd N, bidirectional, unsorted lengths
+                    Case h = new Case(c, 3, 5, 7, size, 1, true, Layout.TIME_MAJOR, true);
+                    Case i = new Case(c, 2, 3, size, 9, 2, false, Layout.BATCH_FIRST, false);
+                    tests.add(dynamicTest("H=" + size + " " + c.id() + " " + dt, () -> check(h, dt, 2, sd)));
+                    tests.add(dynamicTest("I=" + size + " " + c.id() + " " + dt, () -> check(i, dt, 1, sd + 7)));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
     @TestFactory
     Stream<DynamicTest> matchesReference() {
         List<DynamicTest> tests = new ArrayList<>();
