@@ -19,8 +19,11 @@ import org.rnn4j.RnnConfig;
 import org.rnn4j.npy.NpyArray;
 import org.rnn4j.npy.Npz;
 
-/** The checks on the user's own data from the command line: {@code gradcheck --case}. */
+/** The checks on the user's own data from the command line: {@code gradcheck --case} and partial conform cases. */
 class UserDataToolTest {
+    /** The converted ONNX node tests, as the source tree holds them (the tool's tests run in bench/). */
+    private static final Path ONNX = Path.of("../kernels-java/src/test/resources/fixtures/onnx");
+
     @TempDir
     Path dir;
 
@@ -73,6 +76,18 @@ class UserDataToolTest {
         assertEquals(1, run.exitCode(), run.toString());
         assertTrue(run.err().contains("no configuration"), run.err());
         assertEquals(2, ToolRun.of("gradcheck", "--upstream-seed", "1").exitCode());
+    }
+
+    @Test
+    void conformRunsTheConvertedOnnxNodeTests() {
+        for (String dtype : new String[] {"f64", "f32"}) {
+            ToolRun run = ToolRun.of("conform", ONNX.toString(), "--backend", "reference", "--dtype", dtype);
+            assertEquals(0, run.exitCode(), run.toString());
+            assertTrue(run.lastLine().matches("conform: 26 passed, 0 failed, max error \\d\\.\\d\\de-\\d\\d"),
+                    run.lastLine());
+            assertTrue(run.out().contains("test_lstm_with_peepholes"), run.out());
+            assertTrue(run.out().contains("test_rnn4j_lstm_reverse_batchwise_seq_lens"), run.out());
+        }
     }
 
     /**
