@@ -91,7 +91,9 @@ final class GradcheckCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new ToolException(e.getMessage(), e);
             } catch (IllegalArgumentException e) {
-                throw new ToolException(f + ": " + e.getMessage(), e);
+                boolean noLoss = e.getMessage().contains("or upstreamFromSeed(seed), but none was given");
+                throw new ToolException(f + ": " + e.getMessage() + (noLoss ? " (--upstream-seed S draws them)" : ""),
+                        e);
             }
         }
         out.println("gradient check of backend " + backend.name() + " (" + checker + ", float64): " + data.size()

@@ -64,6 +64,7 @@ class UserDataToolTest {
         ToolRun run = ToolRun.of("gradcheck", "--case", c.toString());
         assertEquals(1, run.exitCode(), run.toString());
         assertTrue(run.err().contains("gradOutput: expected at least one of gradOutput, gradHN, gradCN"), run.err());
+        assertTrue(run.err().contains("(--upstream-seed S draws them)"), run.err());
         run = ToolRun.of("gradcheck", "--case", c.toString(), "--upstream-seed", "3");
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("gradcheck: 1 passed, 0 failed", run.lastLine());
