@@ -20,10 +20,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "conform",
         mixinStandardHelpOptions = true,
         description = {"Runs every case of a directory in the cases.json format (training forward and backward, "
-                + "and an inference forward compared as output(inference), h_n(inference), c_n(inference); all "
-                + "outputs and gradients) and prints one line per case with its maximum error.",
+                + "and an inference forward compared as output(inference), h_n(inference), c_n(inference)) and "
+                + "prints one line per case with its maximum error. A case compares the expected results it holds "
+                + "(any of output, h_n, c_n, grad_input, grad_h0, grad_c0, grad_<parameter>): backward runs only "
+                + "when it holds a gradient; a case holding none fails.",
                 "The error of an array is max|got-want| / max(1, max|want|); a case passes at 1e-10 in f64 and "
-                        + "1e-4 in f32 (inputs and weights rounded to float, compared with the float64 wants).",
+                        + "1e-4 in f32 (inputs and weights rounded to float, compared with the float64 wants); "
+                        + "expectations stored as float32 are compared at 1e-4 in f64 too.",
                 "The last line is: conform: P passed, F failed, max error E. Exit status 0 only when F = 0 and P > 0."})
 final class ConformCommand implements Callable<Integer> {
     @Spec
@@ -63,8 +66,9 @@ final class ConformCommand implements Callable<Integer> {
             throw new ToolException(e.getMessage(), e);
         }
         out.println("conformance of backend " + backend.name() + " in " + dtype.numpyName() + " (threshold "
-                + Conformance.formatError(Conformance.threshold(dtype)) + ") on " + where + ": "
-                + results.size() + " cases");
+                + Conformance.formatError(Conformance.threshold(dtype))
+                + (dtype == DType.F64 ? ", " + Conformance.formatError(Conformance.F32_THRESHOLD)
+                        + " for float32 expectations" : "") + ") on " + where + ": " + results.size() + " cases");
         for (CaseResult r : results) {
             out.println("  " + r.line());
             out.flush();

@@ -30,11 +30,36 @@ import org.rnn4j.npy.Npz;
  * @param gradOutput upstream gradient of the output, or null (zero)
  * @param gradHN     upstream gradient of h_n, or null (zero)
  * @param gradCN     upstream gradient of c_n, or null (zero)
- * @param want       the expected results by result name, in report order: the training forward's results,
- *                   the inference forward's (the same arrays, names suffixed {@value #INFERENCE}), the gradients
+ * @param want       the expected results the case holds, by result name, in report order: the training
+ *                   forward's results, the inference forward's (the same arrays, names suffixed
+ *                   {@value #INFERENCE}), the gradients; never empty
  */
 record CaseArrays(NpyArray input, NpyArray h0, NpyArray c0, int[] lengths, Map<ParamId, NpyArray> params,
                   NpyArray gradOutput, NpyArray gradHN, NpyArray gradCN, Map<String, NpyArray> want) {
+
+    /** The results of the forwards a case may hold; every other result is a gradient. */
+    static final List<String> FORWARD_RESULTS = List.of("output", "h_n", "c_n");
+
+    /** Whether the case expects any gradient: only then does the runner call backward. */
+    boolean expectsGradients() {
+        for (String k : want.keySet()) if (k.startsWith("grad_")) return true;
+        return false;
+    }
+
+    /** Whether the case expects any forward result: only then does the runner run the inference forward. */
+    boolean expectsForwardResults() {
+        for (String k : FORWARD_RESULTS) if (want.containsKey(k)) return true;
+        return false;
+    }
+
+    /**
+     * Whether an expected result is stored as float32: such expectations carry float32 accuracy only, so a
+     * float64 run compares the case at the float32 threshold.
+     */
+    boolean float32Expectations() {
+        for (NpyArray a : want.values()) if (a.dtype() == org.rnn4j.npy.NpyDType.FLOAT32) return true;
+        return false;
+    }
 
     /** Suffix of the results of the inference forward, compared with the same wants as the training forward. */
     static final String INFERENCE = "(inference)";
@@ -76,6 +101,40 @@ record CaseArrays(NpyArray input, NpyArray h0, NpyArray c0, int[] lengths, Map<P
         return arrays;
     }
 
+    /**
+     * The lengths of a case: from cases.json, from the {@code lengths} array of its npz (an integer vector), or
+     * null; when both give them they must agree, and there must be N of them.
+     */
+    static int[] lengths(CaseSpec spec, Map<String, NpyArray> arrays) throws CaseFailure {
+        int[] fromJson = spec.lengths();
+        int[] fromNpz = null;
+        NpyArray a = arrays.get("lengths");
+        if (a != null) {
+            if (a.dtype().isFloating()) {
+                throw new CaseFailure("lengths", "array 'lengths' has dtype " + a.dtype().descr()
+                        + " but an integer dtype was expected");
+            }
+            if (a.ndim() != 1) {
+                throw new CaseFailure("lengths", "array 'lengths' has shape " + Arrays.toString(a.shape())
+                        + " but [" + spec.batch() + "] was expected");
+            }
+            try {
+                fromNpz = a.toIntArray();
+            } catch (IllegalStateException e) {
+                throw new CaseFailure("lengths", "array 'lengths': " + e.getMessage());
+            }
+        }
+        if (fromJson != null && fromNpz != null && !Arrays.equals(fromJson, fromNpz)) {
+            throw new CaseFailure("lengths", "lengths disagree: cases.json says " + Arrays.toString(fromJson)
+                    + " but the npz says " + Arrays.toString(fromNpz));
+        }
+        int[] lengths = fromJson != null ? fromJson : fromNpz;
+        if (lengths != null && lengths.length != spec.batch()) {
+            throw new CaseFailure("lengths", "lengths has " + lengths.length + " entries but N=" + spec.batch());
+        }
+        return lengths;
+    }
+
     /** Checks the arrays of one case against its configuration. */
     private record Checker(CaseSpec spec, RnnConfig cfg, Map<String, NpyArray> arrays) {
 
@@ -99,29 +158,38 @@ record CaseArrays(NpyArray input, NpyArray h0, NpyArray c0, int[] lengths, Map<P
             NpyArray gradHN = optional("grad_h_n", stateShape);
             NpyArray gradCN = lstm ? optional("grad_c_n", stateShape) : null;
 
-            // Expected results, in report order.
+            // Expected results, in report order: whichever the case holds (a reference may give only some).
             Map<String, NpyArray> want = new LinkedHashMap<>();
-            want.put("output", required("output", outShape));
-            want.put("h_n", required("h_n", stateShape));
-            if (lstm) want.put("c_n", required("c_n", stateShape));
+            for (String r : FORWARD_RESULTS) {
+                if (r.equals("c_n") && !lstm) continue;
+                NpyArray a = optional(r, stateShapeOr(r, outShape, stateShape));
+                if (a != null) want.put(r, a);
+            }
             // The inference forward must produce the same results as the training forward.
-            for (String s : List.of("output", "h_n", "c_n")) {
-                if (want.containsKey(s)) want.put(s + INFERENCE, want.get(s));
+            for (String r : FORWARD_RESULTS) {
+                if (want.containsKey(r)) want.put(r + INFERENCE, want.get(r));
             }
-            want.put("grad_input", required("grad_input", inShape));
-            // grad_h0/grad_c0 are required with h0/c0; without them they are compared when present (the gradient
-            // w.r.t. the zero initial state).
-            NpyArray gradH0 = h0 != null ? required("grad_h0", stateShape) : optional("grad_h0", stateShape);
-            if (gradH0 != null) want.put("grad_h0", gradH0);
-            if (lstm) {
-                NpyArray gradC0 = c0 != null ? required("grad_c0", stateShape) : optional("grad_c0", stateShape);
-                if (gradC0 != null) want.put("grad_c0", gradC0);
-            }
+            put(want, "grad_input", optional("grad_input", inShape));
+            put(want, "grad_h0", optional("grad_h0", stateShape));
+            if (lstm) put(want, "grad_c0", optional("grad_c0", stateShape));
             for (ParamId id : cfg.parameterIds()) {
-                want.put("grad_" + id.name(), required("grad_" + id.name(), id.shape(cfg)));
+                put(want, "grad_" + id.name(), optional("grad_" + id.name(), id.shape(cfg)));
+            }
+            if (want.isEmpty()) {
+                throw new CaseFailure(null, "nothing to compare: " + spec.file() + " holds none of the expected "
+                        + "results (output, h_n" + (lstm ? ", c_n" : "") + ", grad_input, grad_h0"
+                        + (lstm ? ", grad_c0" : "") + ", grad_<parameter>); a case needs at least one");
             }
             return new CaseArrays(input, h0, c0, lengths, Collections.unmodifiableMap(params), gradOutput, gradHN,
                     gradCN, Collections.unmodifiableMap(want));
+        }
+
+        private static int[] stateShapeOr(String result, int[] outShape, int[] stateShape) {
+            return result.equals("output") ? outShape : stateShape;
+        }
+
+        private static void put(Map<String, NpyArray> want, String name, NpyArray a) {
+            if (a != null) want.put(name, a);
         }
 
         /** Every name this case may hold; anything else would go uncompared, so it is an error. */
@@ -143,33 +211,7 @@ record CaseArrays(NpyArray input, NpyArray h0, NpyArray c0, int[] lengths, Map<P
         }
 
         private int[] lengths() throws CaseFailure {
-            int[] fromJson = spec.lengths();
-            int[] fromNpz = null;
-            NpyArray a = arrays.get("lengths");
-            if (a != null) {
-                if (a.dtype().isFloating()) {
-                    throw new CaseFailure("lengths", "array 'lengths' has dtype " + a.dtype().descr()
-                            + " but an integer dtype was expected");
-                }
-                if (a.ndim() != 1) {
-                    throw new CaseFailure("lengths", "array 'lengths' has shape " + Arrays.toString(a.shape())
-                            + " but [" + spec.batch() + "] was expected");
-                }
-                try {
-                    fromNpz = a.toIntArray();
-                } catch (IllegalStateException e) {
-                    throw new CaseFailure("lengths", "array 'lengths': " + e.getMessage());
-                }
-            }
-            if (fromJson != null && fromNpz != null && !Arrays.equals(fromJson, fromNpz)) {
-                throw new CaseFailure("lengths", "lengths disagree: cases.json says " + Arrays.toString(fromJson)
-                        + " but the npz says " + Arrays.toString(fromNpz));
-            }
-            int[] lengths = fromJson != null ? fromJson : fromNpz;
-            if (lengths != null && lengths.length != spec.batch()) {
-                throw new CaseFailure("lengths", "lengths has " + lengths.length + " entries but N=" + spec.batch());
-            }
-            return lengths;
+            return CaseArrays.lengths(spec, arrays);
         }
 
         private NpyArray required(String name, int... shape) throws CaseFailure {

@@ -28,6 +28,14 @@ public final class CaseDirectory implements AutoCloseable {
      */
     public static final String TORCH_FIXTURES = "fixtures/torch";
 
+    /**
+     * Where ONNX's LSTM, GRU and RNN node tests converted to this format sit on a class path (the {@code tests}
+     * jar of {@code rnn4j-kernels-java}): ONNX's official ones and rnn4j's own with distinct per-gate weights,
+     * made by {@code bench/onnx/convert_onnx_node_tests.py}. Forward only: each case compares the outputs its
+     * ONNX test holds.
+     */
+    public static final String ONNX_NODE_TESTS = "fixtures/onnx";
+
     private final Path path;
     private final FileSystem zip;
     private final String description;

@@ -1,6 +1,7 @@
 package org.rnn4j.conform;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.rnn4j.DType;
 import org.rnn4j.npy.NpyArray;
@@ -8,7 +9,7 @@ import org.rnn4j.npy.NpyArray;
 /**
  * Compares the results of one case with its expectations: the error of an array is
  * {@link Conformance#error} ({@code max|got − want| / max(1, max|want|)}), the case's error is the largest over
- * its arrays, and it passes at {@link Conformance#threshold}.
+ * its arrays, and it passes at the case's threshold ({@link Conformance#threshold(DType, boolean)}).
  */
 final class Comparison {
     private Comparison() {}
@@ -17,8 +18,9 @@ final class Comparison {
      * The result of case {@code name}: every entry of {@code want} against the result of the same name in
      * {@code got}, in {@code want}'s order (the first array with the largest error is the one reported).
      */
-    static CaseResult compare(String name, Map<String, NpyArray> want, Map<String, double[]> got, DType dtype) {
-        double threshold = Conformance.threshold(dtype);
+    static CaseResult compare(String name, Map<String, NpyArray> want, Map<String, double[]> got, DType dtype,
+                              double threshold) {
+        List<String> compared = List.copyOf(want.keySet());
         double worst = -1;
         String worstName = null;
         String detail = null;
@@ -26,7 +28,8 @@ final class Comparison {
             double[] w = e.getValue().toDoubleArray();
             double[] g = got.get(e.getKey());
             if (g == null || g.length < w.length) {
-                return new CaseResult(name, false, Double.NaN, e.getKey(), "no result for " + e.getKey());
+                return new CaseResult(name, false, Double.NaN, e.getKey(), "no result for " + e.getKey(), threshold,
+                        compared);
             }
             int at = Conformance.worstIndex(w, g);
             double err = Conformance.error(w, g);
@@ -37,11 +40,14 @@ final class Comparison {
                         + g[at] + ", want " + w[at];
             }
         }
-        if (worstName == null) return new CaseResult(name, false, Double.NaN, null, "no arrays to compare");
+        if (worstName == null) {
+            return new CaseResult(name, false, Double.NaN, null, "nothing to compare", threshold, compared);
+        }
         boolean passed = worst <= threshold;
         String reason = passed ? null : "error " + Conformance.formatError(worst) + " in " + worstName + " exceeds "
-                + Conformance.formatError(threshold) + " (" + dtype.numpyName() + ")" + detail;
-        return new CaseResult(name, passed, worst, worstName, reason);
+                + Conformance.formatError(threshold) + " (" + dtype.numpyName()
+                + (threshold != Conformance.threshold(dtype) ? ", float32 expectations" : "") + ")" + detail;
+        return new CaseResult(name, passed, worst, worstName, reason, threshold, compared);
     }
 
     /** The multi-index of flat index {@code flat} in {@code shape}, e.g. {@code [2, 0, 5]}. */

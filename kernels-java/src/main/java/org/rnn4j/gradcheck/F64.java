@@ -5,12 +5,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.rnn4j.ParamId;
 import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnParameters;
 
-/** float64 off-heap tensors for the checker: allocation, random fill and element access. */
+/** float64 off-heap tensors for the checker: allocation, copies and element access. */
 final class F64 {
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE_UNALIGNED;
 
@@ -20,11 +19,20 @@ final class F64 {
         return arena.allocate(elements * Double.BYTES, 64);
     }
 
-    /** A new tensor of i.i.d. uniform values in [-bound, bound). */
-    static MemorySegment uniform(Arena arena, long elements, SplittableRandom rng, double bound) {
+    /** A new tensor holding {@code values}, or {@code elements} zeros when {@code values} is null. */
+    static MemorySegment of(Arena arena, double[] values, long elements) {
         MemorySegment s = alloc(arena, elements);
-        fillUniform(s, elements, rng, bound);
+        if (values != null) MemorySegment.copy(values, 0, s, D, 0, values.length);
+        else s.fill((byte) 0);
         return s;
+    }
+
+    /** Parameters holding {@code values} (in {@code state_dict} order). */
+    static RnnParameters weights(RnnConfig config, Arena arena, double[][] values) {
+        RnnParameters p = RnnParameters.allocate(config, arena);
+        List<ParamId> ids = config.parameterIds();
+        for (int k = 0; k < ids.size(); k++) MemorySegment.copy(values[k], 0, p.get(ids.get(k)), D, 0, values[k].length);
+        return p;
     }
 
     /** A new tensor filled with NaN: an output buffer whose elements a backend fails to write show up as NaN. */
@@ -32,10 +40,6 @@ final class F64 {
         MemorySegment s = alloc(arena, elements);
         fill(s, elements, Double.NaN);
         return s;
-    }
-
-    static void fillUniform(MemorySegment s, long elements, SplittableRandom rng, double bound) {
-        for (long i = 0; i < elements; i++) s.setAtIndex(D, i, rng.nextDouble(-bound, bound));
     }
 
     static void fill(MemorySegment s, long elements, double v) {
@@ -80,14 +84,6 @@ final class F64 {
         double s = 0;
         for (long i = 0; i < elements; i++) s += a.getAtIndex(D, i) * b.getAtIndex(D, i);
         return s;
-    }
-
-    /** Parameters with PyTorch's default initialisation: uniform in ±1/sqrt(H). */
-    static RnnParameters randomWeights(RnnConfig config, Arena arena, SplittableRandom rng) {
-        RnnParameters p = RnnParameters.allocate(config, arena);
-        double bound = 1.0 / Math.sqrt(config.hiddenSize());
-        for (ParamId id : config.parameterIds()) fillUniform(p.get(id), config.parameterSize(id), rng, bound);
-        return p;
     }
 
     /** Gradient buffers for every parameter, prefilled with NaN (see the package documentation). */

@@ -11,7 +11,8 @@ import org.rnn4j.RnnConfig;
 
 /**
  * One gradient-check problem: a network configuration and the shape of the call. All data (inputs, states,
- * weights, upstream gradients) is drawn from {@code seed}, so a case is reproducible on any backend.
+ * weights, upstream gradients) is drawn from {@code seed}, so a case is reproducible on any backend
+ * ({@link #data()} and {@link #stepData} give it). To check data of one's own, see {@link GradcheckData}.
  *
  * @param name      a label for reports
  * @param config    the network; must be float64 (see the package documentation for why)
@@ -46,6 +47,26 @@ public record GradcheckCase(String name, RnnConfig config, int seqLength, int ba
             }
             lengths = lengths.clone();
         }
+    }
+
+    /**
+     * The data the checker draws from the seed for the sequence API: weights uniform in ±1/sqrt(H), then input,
+     * h0, c0 (LSTM), gradOutput, gradHN and gradCN (LSTM) uniform in [−1, 1), in that order. To check a variant
+     * of it: {@code c.data().toBuilder()}.
+     */
+    public GradcheckData data() {
+        return GradcheckData.drawn(this);
+    }
+
+    /**
+     * The data the checker draws from the seed for one step of layer {@code layer}, direction {@code direction}
+     * on {@link #batch()} samples: weights, then input [N, in], hPrev, cPrev (LSTM), gradHNext and gradCNext
+     * (LSTM).
+     *
+     * @throws IllegalArgumentException naming {@code layer} or {@code direction} when out of range
+     */
+    public GradcheckStepData stepData(int layer, int direction) {
+        return GradcheckStepData.drawn(this, layer, direction);
     }
 
     /** A copy of the lengths (null when every sample has all T steps). */

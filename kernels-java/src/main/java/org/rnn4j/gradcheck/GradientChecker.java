@@ -12,11 +12,14 @@ import org.rnn4j.spi.RnnBackend;
  * {@code torch.autograd.gradcheck}'s defaults and pass rule: an element passes when
  * {@code |analytic − numeric| ≤ atol + rtol·|numeric|}.
  *
- * <p>For a {@link GradcheckCase} the checker draws from its seed: inputs and initial states uniform in [−1, 1),
- * weights uniform in ±1/sqrt(H) (PyTorch's initialisation) and upstream gradients uniform in [−1, 1), and uses
- * the loss L = Σ output·gradOutput + Σ hN·gradHN [+ Σ cN·gradCN], whose gradient is exactly what backward
- * returns for those upstream gradients. Every element of every input, initial state and parameter is
- * perturbed by ±eps (parameters in place, followed by {@link org.rnn4j.Rnn#weightsChanged()}, then restored).
+ * <p>The data of a check is either the caller's own ({@link GradcheckData} for the sequence API,
+ * {@link GradcheckStepData} for single steps) or drawn from the seed of a {@link GradcheckCase}: inputs and
+ * initial states uniform in [−1, 1), weights uniform in ±1/sqrt(H) (PyTorch's initialisation) and upstream
+ * gradients uniform in [−1, 1). The loss is L = Σ output·gradOutput + Σ hN·gradHN [+ Σ cN·gradCN] (the terms
+ * whose upstream gradient is given), whose gradient is exactly what backward returns for those upstream
+ * gradients. Every element of every input, initial state and parameter is perturbed by ±eps, in the checker's
+ * own off-heap copies (parameters in place, followed by {@link org.rnn4j.Rnn#weightsChanged()}, then
+ * restored): the caller's memory is never written.
  *
  * <p>Each report has one row per tensor (its worst element) and property rows:
  * <ul>
@@ -70,23 +73,50 @@ public final class GradientChecker {
     }
 
     /**
-     * The sequence API: a training forward and backward of the whole stack, gradients w.r.t. {@code input},
-     * {@code h0}, {@code c0} (LSTM) and every parameter.
+     * The sequence API on the data {@code c} draws from its seed: a training forward and backward of the whole
+     * stack, gradients w.r.t. {@code input}, {@code h0}, {@code c0} (LSTM) and every parameter. The same as
+     * {@code check(backend, c.data())}.
      */
     public GradcheckReport check(RnnBackend backend, GradcheckCase c) {
-        requireArgs(backend, c);
-        return new GradcheckReport(c.name(), backend.name(), SequenceCheck.run(this, backend, c));
+        requireBackend(backend);
+        if (c == null) throw new IllegalArgumentException("case: expected a GradcheckCase but was null");
+        return check(backend, c.data());
     }
 
     /**
-     * The single-step API for layer {@code layer}, direction {@code direction}: stepForward with a training step workspace and
-     * stepBackward on {@code c.batch()} samples (T and lengths are ignored); gradients w.r.t. {@code input},
-     * {@code hPrev}, {@code cPrev} (LSTM) and that layer direction's parameters.
+     * The sequence API on the caller's data: a training forward and backward of the whole stack, gradients
+     * w.r.t. {@code input}, {@code h0}, {@code c0} (LSTM; zero states when absent) and every parameter, for the
+     * linear loss of {@code data}'s upstream gradients. The report is named after {@code data.name()}.
+     */
+    public GradcheckReport check(RnnBackend backend, GradcheckData data) {
+        requireBackend(backend);
+        if (data == null) throw new IllegalArgumentException("data: expected a GradcheckData but was null");
+        return new GradcheckReport(data.name(), backend.name(), SequenceCheck.run(this, backend, data));
+    }
+
+    /**
+     * The single-step API for layer {@code layer}, direction {@code direction} on the data {@code c} draws from
+     * its seed: stepForward with a training step workspace and stepBackward on {@code c.batch()} samples (T and
+     * lengths are ignored); gradients w.r.t. {@code input}, {@code hPrev}, {@code cPrev} (LSTM) and that layer
+     * direction's parameters. The same as {@code checkStep(backend, c.stepData(layer, direction))}.
      */
     public GradcheckReport checkStep(RnnBackend backend, GradcheckCase c, int layer, int direction) {
-        requireArgs(backend, c);
-        String name = c.name() + " step(layer=" + layer + ", direction=" + direction + ")";
-        return new GradcheckReport(name, backend.name(), StepCheck.run(this, backend, c, layer, direction));
+        requireBackend(backend);
+        if (c == null) throw new IllegalArgumentException("case: expected a GradcheckCase but was null");
+        return checkStep(backend, c.stepData(layer, direction));
+    }
+
+    /**
+     * The single-step API on the caller's data: stepForward with a training step workspace, then stepBackward of
+     * {@code data}'s layer and direction; gradients w.r.t. {@code input}, {@code hPrev}, {@code cPrev} (LSTM) and
+     * that layer direction's parameters, plus the rows of every step check. The report is named
+     * {@code data.name() + " step(layer=l, direction=d)"}.
+     */
+    public GradcheckReport checkStep(RnnBackend backend, GradcheckStepData data) {
+        requireBackend(backend);
+        if (data == null) throw new IllegalArgumentException("data: expected a GradcheckStepData but was null");
+        String name = data.name() + " step(layer=" + data.layer() + ", direction=" + data.direction() + ")";
+        return new GradcheckReport(name, backend.name(), StepCheck.run(this, backend, data));
     }
 
     /**
@@ -119,9 +149,8 @@ public final class GradientChecker {
         return Comparisons.close(name, got, want, null, atol, rtol);
     }
 
-    private static void requireArgs(RnnBackend backend, GradcheckCase c) {
+    private static void requireBackend(RnnBackend backend) {
         if (backend == null) throw new IllegalArgumentException("backend: expected an RnnBackend but was null");
-        if (c == null) throw new IllegalArgumentException("case: expected a GradcheckCase but was null");
     }
 
     private static double positive(String name, double v) {

@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.rnn4j.GradientArgs;
 import org.rnn4j.Mode;
 import org.rnn4j.ParamId;
@@ -17,32 +16,32 @@ import org.rnn4j.spi.RnnBackend;
 
 /**
  * {@link GradientChecker#check} on the sequence API: training forward + backward against central differences
- * of L = Σ output·gradOutput + Σ hN·gradHN [+ Σ cN·gradCN].
+ * of L = Σ output·gradOutput + Σ hN·gradHN [+ Σ cN·gradCN] (the terms whose upstream gradient is given).
  */
 final class SequenceCheck {
     private SequenceCheck() {}
 
-    static List<TensorCheck> run(GradientChecker chk, RnnBackend backend, GradcheckCase c) {
-        RnnConfig cfg = c.config();
-        int T = c.seqLength(), N = c.batch(), I = cfg.inputSize();
+    static List<TensorCheck> run(GradientChecker chk, RnnBackend backend, GradcheckData d) {
+        RnnConfig cfg = d.config();
+        int T = d.seqLength(), N = d.batch();
         boolean hasC = cfg.cell().hasCellState();
-        long inE = (long) T * N * I, outE = (long) T * N * cfg.outputSize();
+        long outE = (long) T * N * cfg.outputSize();
         long stE = (long) cfg.stateRows() * N * cfg.hiddenSize();
-        int[] lengths = c.lengths();
-        SplittableRandom rng = new SplittableRandom(c.seed());
+        int[] lengths = d.lengthsView();
         List<TensorCheck> rows = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
-            RnnParameters w = F64.randomWeights(cfg, arena, rng);
-            InputAndStates in = new InputAndStates(arena, rng, inE, stE, hasC);
-            MemorySegment gOut = F64.uniform(arena, outE, rng, 1); // also past the lengths: must be ignored there
-            MemorySegment gHN = F64.uniform(arena, stE, rng, 1);
-            MemorySegment gCN = hasC ? F64.uniform(arena, stE, rng, 1) : null;
+            RnnParameters w = F64.weights(cfg, arena, d.weightsView());
+            InputAndStates in = new InputAndStates(arena, d.inputView(), d.h0View(), d.c0View(), stE, hasC);
+            // gradOutput also past the lengths, where it must be ignored; a null upstream gradient: not in the loss
+            MemorySegment gOut = d.gradOutputView() == null ? null : F64.of(arena, d.gradOutputView(), outE);
+            MemorySegment gHN = d.gradHNView() == null ? null : F64.of(arena, d.gradHNView(), stE);
+            MemorySegment gCN = d.gradCNView() == null ? null : F64.of(arena, d.gradCNView(), stE);
             MemorySegment out = F64.alloc(arena, outE), hN = F64.alloc(arena, stE);
             MemorySegment cN = hasC ? F64.alloc(arena, stE) : null;
             RnnParameters dw = F64.nanGrads(cfg, arena);
 
             SequenceArgs args = new SequenceArgs().shape(T, N).input(in.x).h0(in.h).c0(in.c).output(out).hN(hN).cN(cN)
-                    .lengths(lengths);
+                    .lengths(lengths == null ? null : lengths.clone());
             GradientArgs grads = new GradientArgs().gradOutput(gOut).gradHN(gHN).gradCN(gCN).gradInput(in.dx)
                     .gradH0(in.dh).gradC0(in.dc).weightGrads(dw).accumulate(false);
             try (Rnn rnn = Rnn.create(cfg, w, backend);
@@ -62,7 +61,8 @@ final class SequenceCheck {
                 // Numeric.
                 FiniteDifferences.Loss loss = () -> {
                     rnn.forward(args, infer);
-                    return F64.dot(out, gOut, outE) + F64.dot(hN, gHN, stE) + (hasC ? F64.dot(cN, gCN, stE) : 0);
+                    return (gOut != null ? F64.dot(out, gOut, outE) : 0) + (gHN != null ? F64.dot(hN, gHN, stE) : 0)
+                            + (gCN != null ? F64.dot(cN, gCN, stE) : 0);
                 };
                 rows.addAll(chk.compareAll(loss, params, rnn::weightsChanged, cfg, states));
                 if (lengths != null) rows.add(pastLengths(states[0].analytic(), cfg, T, N, lengths));

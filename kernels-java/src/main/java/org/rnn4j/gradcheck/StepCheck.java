@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.rnn4j.ParamId;
 import org.rnn4j.Rnn;
 import org.rnn4j.RnnConfig;
@@ -22,25 +21,17 @@ import org.rnn4j.spi.RnnBackend;
 final class StepCheck {
     private StepCheck() {}
 
-    static List<TensorCheck> run(GradientChecker chk, RnnBackend backend, GradcheckCase c, int layer, int dir) {
-        RnnConfig cfg = c.config();
-        if (layer < 0 || layer >= cfg.layers()) {
-            throw new IllegalArgumentException("layer: expected a value in 0.." + (cfg.layers() - 1) + " but was " + layer);
-        }
-        if (dir < 0 || dir >= cfg.directions()) {
-            throw new IllegalArgumentException("direction: expected a value in 0.." + (cfg.directions() - 1)
-                    + " but was " + dir);
-        }
-        int N = c.batch();
+    static List<TensorCheck> run(GradientChecker chk, RnnBackend backend, GradcheckStepData d) {
+        RnnConfig cfg = d.config();
+        int layer = d.layer(), dir = d.direction(), N = d.batch();
         boolean hasC = cfg.cell().hasCellState();
-        long inE = (long) N * cfg.layerInputSize(layer), stE = (long) N * cfg.hiddenSize();
-        SplittableRandom rng = new SplittableRandom(c.seed());
+        long stE = (long) N * cfg.hiddenSize();
         List<TensorCheck> rows = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
-            RnnParameters w = F64.randomWeights(cfg, arena, rng);
-            InputAndStates in = new InputAndStates(arena, rng, inE, stE, hasC);
-            MemorySegment gHN = F64.uniform(arena, stE, rng, 1);
-            MemorySegment gCN = hasC ? F64.uniform(arena, stE, rng, 1) : null;
+            RnnParameters w = F64.weights(cfg, arena, d.weightsView());
+            InputAndStates in = new InputAndStates(arena, d.inputView(), d.hPrevView(), d.cPrevView(), stE, hasC);
+            MemorySegment gHN = d.gradHNextView() == null ? null : F64.of(arena, d.gradHNextView(), stE);
+            MemorySegment gCN = d.gradCNextView() == null ? null : F64.of(arena, d.gradCNextView(), stE);
             MemorySegment hNext = F64.alloc(arena, stE), cNext = hasC ? F64.alloc(arena, stE) : null;
             RnnParameters dw = F64.nanGrads(cfg, arena); // other layers must keep these NaNs bit for bit
 
@@ -50,10 +41,8 @@ final class StepCheck {
             try (Rnn rnn = Rnn.create(cfg, w, backend);
                  StepWorkspace train = rnn.newStepWorkspace(Mode.TRAINING, N);
                  StepWorkspace infer = rnn.newStepWorkspace(Mode.INFERENCE, N)) {
-                List<ParamId> mine = new ArrayList<>(), others = new ArrayList<>();
-                for (ParamId id : cfg.parameterIds()) {
-                    (id.layer() == layer && id.direction() == dir ? mine : others).add(id);
-                }
+                List<ParamId> mine = d.steppedIds(), others = new ArrayList<>(cfg.parameterIds());
+                others.removeAll(mine);
                 // Analytic: overwrite, then a second step pair that must accumulate.
                 rnn.stepForward(layer, dir, step, train);
                 rnn.stepBackward(layer, dir, step, grads, train);
@@ -67,7 +56,7 @@ final class StepCheck {
                 // Numeric: the forwards are inference steps.
                 FiniteDifferences.Loss loss = () -> {
                     rnn.stepForward(layer, dir, step, infer);
-                    return F64.dot(hNext, gHN, stE) + (hasC ? F64.dot(cNext, gCN, stE) : 0);
+                    return (gHN != null ? F64.dot(hNext, gHN, stE) : 0) + (gCN != null ? F64.dot(cNext, gCN, stE) : 0);
                 };
                 rows.addAll(chk.compareAll(loss, params, rnn::weightsChanged, cfg, states));
                 rows.add(chk.close("weightGrads(accumulate)", twice, F64.concat(Operand.analytic(params), 2)));

@@ -31,4 +31,29 @@ class FixturesIndexTest {
             assertEquals(npz, indexed);
         }
     }
+
+    /**
+     * The fixtures are full cases: every result each lists is compared (a case compares only the results its
+     * file holds, so a result lost from a file would otherwise go unnoticed; the "arrays" lists guard that).
+     */
+    @Test
+    void everyListedResultIsCompared() throws IOException {
+        try (CaseDirectory fixtures = CaseDirectory.onClassPath(CaseDirectory.TORCH_FIXTURES)) {
+            List<java.util.Map<String, Object>> index = CaseSpec.readIndex(fixtures.path());
+            List<CaseResult> results = Conformance.run(fixtures.path(), new org.rnn4j.reference.ReferenceBackend(),
+                    org.rnn4j.DType.F64);
+            for (int k = 0; k < CASES; k++) {
+                List<String> listed = ((List<?>) index.get(k).get("arrays")).stream().map(Object::toString)
+                        .filter(a -> a.equals("output") || a.equals("h_n") || a.equals("c_n")
+                                || (a.startsWith("grad_") && !List.of("grad_output", "grad_h_n", "grad_c_n").contains(a)))
+                        .sorted().toList();
+                CaseResult r = results.get(k);
+                List<String> compared = r.compared().stream().filter(a -> !a.endsWith(CaseArrays.INFERENCE))
+                        .sorted().toList();
+                assertEquals(listed, compared, r.name());
+                assertEquals(listed.contains("c_n") ? 6 : 4, r.compared().stream()
+                        .filter(a -> !a.startsWith("grad_")).count(), r.name());
+            }
+        }
+    }
 }

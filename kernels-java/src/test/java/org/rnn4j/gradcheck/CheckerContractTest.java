@@ -49,7 +49,9 @@ class CheckerContractTest {
         assertMessage("batch:", () -> new GradcheckCase("x", cfg, 3, 0, null, 1));
         GradcheckCase c = new GradcheckCase("x", cfg, 3, 2, null, 1);
         assertMessage("backend:", () -> GradientChecker.defaults().check(null, c));
-        assertMessage("case:", () -> GradientChecker.defaults().check(new ReferenceBackend(), null));
+        assertMessage("case:", () -> GradientChecker.defaults().check(new ReferenceBackend(), (GradcheckCase) null));
+        assertMessage("data:", () -> GradientChecker.defaults().check(new ReferenceBackend(), (GradcheckData) null));
+        assertMessage("data:", () -> GradientChecker.defaults().checkStep(new ReferenceBackend(), null));
         assertMessage("layer:", () -> GradientChecker.defaults().checkStep(new ReferenceBackend(), c, 1, 0));
         assertMessage("direction:", () -> GradientChecker.defaults().checkStep(new ReferenceBackend(), c, 0, 1));
     }

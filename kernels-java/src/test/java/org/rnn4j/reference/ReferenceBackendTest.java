@@ -13,6 +13,7 @@ import org.rnn4j.testkit.GradcheckSuite;
 import org.rnn4j.testkit.LayoutAndDtypeSuite;
 import org.rnn4j.testkit.LifecycleSuite;
 import org.rnn4j.testkit.OddSizeSuite;
+import org.rnn4j.testkit.OnnxNodeSuite;
 import org.rnn4j.testkit.OptionalArgsSuite;
 import org.rnn4j.testkit.OverlapValidationSuite;
 import org.rnn4j.testkit.ReuseSuite;
@@ -35,6 +36,7 @@ class ReferenceBackendTest {
     @Nested class LayoutAndDtype extends LayoutAndDtypeSuite { LayoutAndDtype() { super(REFERENCE); } }
     @Nested class Lifecycle extends LifecycleSuite { Lifecycle() { super(REFERENCE); } }
     @Nested class OddSize extends OddSizeSuite { OddSize() { super(REFERENCE); } }
+    @Nested class OnnxNode extends OnnxNodeSuite { OnnxNode() { super(REFERENCE); } }
     @Nested class OptionalArgs extends OptionalArgsSuite { OptionalArgs() { super(REFERENCE); } }
     @Nested class OverlapValidation extends OverlapValidationSuite { OverlapValidation() { super(REFERENCE); } }
     @Nested class Reuse extends ReuseSuite { Reuse() { super(REFERENCE); } }

@@ -13,6 +13,7 @@ import org.rnn4j.testkit.GradcheckSuite;
 import org.rnn4j.testkit.LayoutAndDtypeSuite;
 import org.rnn4j.testkit.LifecycleSuite;
 import org.rnn4j.testkit.OddSizeSuite;
+import org.rnn4j.testkit.OnnxNodeSuite;
 import org.rnn4j.testkit.OptionalArgsSuite;
 import org.rnn4j.testkit.OverlapValidationSuite;
 import org.rnn4j.testkit.ReuseSuite;
@@ -37,6 +38,7 @@ class VectorBackendTest {
     @Nested class LayoutAndDtype extends LayoutAndDtypeSuite { LayoutAndDtype() { super(VECTOR); } }
     @Nested class Lifecycle extends LifecycleSuite { Lifecycle() { super(VECTOR); } }
     @Nested class OddSize extends OddSizeSuite { OddSize() { super(VECTOR); } }
+    @Nested class OnnxNode extends OnnxNodeSuite { OnnxNode() { super(VECTOR); } }
     @Nested class OptionalArgs extends OptionalArgsSuite { OptionalArgs() { super(VECTOR); } }
     @Nested class OverlapValidation extends OverlapValidationSuite { OverlapValidation() { super(VECTOR); } }
     @Nested class Reuse extends ReuseSuite { Reuse() { super(VECTOR); } }

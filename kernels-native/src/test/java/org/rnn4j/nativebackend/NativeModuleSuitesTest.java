@@ -44,6 +44,7 @@ class NativeModuleSuitesTest {
     @Nested class LayoutAndDtype extends LayoutAndDtypeSuite { LayoutAndDtype() { super(UNDER_TEST); } }
     @Nested class Lifecycle extends LifecycleSuite { Lifecycle() { super(UNDER_TEST); } }
     @Nested class OddSize extends OddSizeSuite { OddSize() { super(UNDER_TEST); } }
+    @Nested class OnnxNode extends org.rnn4j.testkit.OnnxNodeSuite { OnnxNode() { super(UNDER_TEST); } }
     @Nested class OptionalArgs extends OptionalArgsSuite { OptionalArgs() { super(UNDER_TEST); } }
     @Nested class OverlapValidation extends OverlapValidationSuite { OverlapValidation() { super(UNDER_TEST); } }
     @Nested class Reuse extends ReuseSuite { Reuse() { super(UNDER_TEST); } }
