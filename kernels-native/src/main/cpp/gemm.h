@@ -1,6 +1,17 @@
-// The cell level's GEMMs: row-major products on raw pointers through OpenBLAS's CBLAS interface
-// (cblas_sgemm/dgemm, and cblas_sgemv/dgemv where a product has a single row), single-threaded inside each
-// call (the backend's team shares the work: NativeBackend sets OpenBLAS to one thread).
+// The cell level's GEMMs.
+//
+// The large products (the input GEMM over all steps, dW_ih, dW_hh, dX) go through OpenBLAS's CBLAS interface:
+// row-major on raw pointers, single-threaded inside each call (the backend's team shares the work:
+// NativeBackend sets OpenBLAS to one thread).
+//
+// The per-step products (the recurrent GEMM h_{t-1} W_hh^T of the forward, the dh GEMM dG W_hh of the
+// backward) run by default on the packed micro-kernel below: OpenBLAS repacks both operands on every call, and
+// a step's call is small (measured, LSTM T=100 N=64 I=H=512 fwd+bwd on Zen 5, Cooperlake kernels: 21% of all
+// cycles in OpenBLAS's copy routines). The micro-kernel multiplies A rows read in place by weights packed once
+// (packed_weights.h) in panels of NR = 128 bytes (32 floats, 16 doubles): an MR x NR register tile (MR = 6 on
+// AVX-512, 3 on AVX2, 1 at the baseline) whose elements are each one chain of fused multiply-adds over k in
+// order, and for a single row a GEMV over four panels at once with the same chains. The system property
+// rnn4j.native.stepgemm=openblas selects OpenBLAS for them instead (for comparison).
 //
 // Determinism: OpenBLAS may choose different code paths for different problem shapes (small-matrix kernels,
 // the K blocking), so the grid never lets the thread count decide a shape: the per-step products go grain by
@@ -12,6 +23,8 @@
 #include <cblas.h>
 
 #include <cstdint>
+
+#include "simd.h"
 
 namespace rnn4j {
 
@@ -61,6 +74,178 @@ inline int gemm_row_chunk(int64_t rows) {
 inline int gemm_weight_chunk(int m) {
     return m < 512 ? m : 512;
 }
+
+// ---------------------------------------------------------------------------------- packed micro-kernel
+
+/** Columns of a packed panel: 128 bytes. */
+template <class T>
+constexpr int panel_width() {
+    return 2 * block_lanes<T>();
+}
+
+// The accumulators are named variables (cRJ: row R, vector J of the panel): GCC 12 keeps an array of vectors in
+// memory and builds each broadcast lane by lane, named variables stay in registers. Unused ones are dead code.
+#define RNN4J_FMA_ROW(r)                                                                                 \
+    if constexpr (R > r) {                                                                               \
+        const V a = A[r * lda + k] - V{}; /* a broadcast (see simd.h) */                                                    \
+        c##r##0 += a * b0;                                                                               \
+        if constexpr (NV > 1) c##r##1 += a * b1;                                                         \
+        if constexpr (NV > 2) c##r##2 += a * b2;                                                         \
+        if constexpr (NV > 3) c##r##3 += a * b3;                                                         \
+        if constexpr (NV > 4) c##r##4 += a * b4;                                                         \
+        if constexpr (NV > 5) c##r##5 += a * b5;                                                         \
+        if constexpr (NV > 6) c##r##6 += a * b6;                                                         \
+        if constexpr (NV > 7) c##r##7 += a * b7;                                                         \
+    }
+#define RNN4J_STORE(c, ptr)                                                                              \
+    {                                                                                                    \
+        T* q = (ptr);                                                                                    \
+        vstore<T, B>(q, accumulate ? vload<T, B>(q) + c : c);                                            \
+    }
+#define RNN4J_STORE_ROW(r, base)                                                                         \
+    if constexpr (R > r) {                                                                               \
+        T* cr = (base);                                                                                  \
+        RNN4J_STORE(c##r##0, cr);                                                                        \
+        if constexpr (NV > 1) RNN4J_STORE(c##r##1, cr + L);                                              \
+        if constexpr (NV > 2) RNN4J_STORE(c##r##2, cr + 2 * L);                                          \
+        if constexpr (NV > 3) RNN4J_STORE(c##r##3, cr + 3 * L);                                          \
+        if constexpr (NV > 4) RNN4J_STORE(c##r##4, cr + 4 * L);                                          \
+        if constexpr (NV > 5) RNN4J_STORE(c##r##5, cr + 5 * L);                                          \
+        if constexpr (NV > 6) RNN4J_STORE(c##r##6, cr + 6 * L);                                          \
+        if constexpr (NV > 7) RNN4J_STORE(c##r##7, cr + 7 * L);                                          \
+    }
+
+/**
+ * R rows of A against one packed panel: C[R][NR] (+)= A[R][K] B, the panel k-major ([K][NR]); R <= 6 and
+ * NR / (B / sizeof(T)) <= 8 vectors per row. Each element is one chain of (fused) multiply-adds over k in order.
+ */
+template <class T, int B, int R>
+RNN4J_INLINE void packed_tile(int K, const T* A, int64_t lda, const T* Bp, T* C, int64_t ldc, bool accumulate) {
+    typedef vec<T, B> V;
+    constexpr int L = B / (int)sizeof(T);
+    constexpr int NR = panel_width<T>();
+    constexpr int NV = NR / L;
+    static_assert(R >= 1 && R <= 6 && NV >= 1 && NV <= 8, "tile shape");
+    V c00 = V{}, c01 = V{}, c02 = V{}, c03 = V{}, c04 = V{}, c05 = V{}, c06 = V{}, c07 = V{};
+    V c10 = V{}, c11 = V{}, c12 = V{}, c13 = V{}, c14 = V{}, c15 = V{}, c16 = V{}, c17 = V{};
+    V c20 = V{}, c21 = V{}, c22 = V{}, c23 = V{}, c24 = V{}, c25 = V{}, c26 = V{}, c27 = V{};
+    V c30 = V{}, c31 = V{}, c32 = V{}, c33 = V{}, c34 = V{}, c35 = V{}, c36 = V{}, c37 = V{};
+    V c40 = V{}, c41 = V{}, c42 = V{}, c43 = V{}, c44 = V{}, c45 = V{}, c46 = V{}, c47 = V{};
+    V c50 = V{}, c51 = V{}, c52 = V{}, c53 = V{}, c54 = V{}, c55 = V{}, c56 = V{}, c57 = V{};
+    for (int k = 0; k < K; k++) {
+        const T* b = Bp + (int64_t)k * NR;
+        const V b0 = vload<T, B>(b);
+        const V b1 = NV > 1 ? vload<T, B>(b + (NV > 1 ? L : 0)) : V{};
+        const V b2 = NV > 2 ? vload<T, B>(b + (NV > 2 ? 2 * L : 0)) : V{};
+        const V b3 = NV > 3 ? vload<T, B>(b + (NV > 3 ? 3 * L : 0)) : V{};
+        const V b4 = NV > 4 ? vload<T, B>(b + (NV > 4 ? 4 * L : 0)) : V{};
+        const V b5 = NV > 5 ? vload<T, B>(b + (NV > 5 ? 5 * L : 0)) : V{};
+        const V b6 = NV > 6 ? vload<T, B>(b + (NV > 6 ? 6 * L : 0)) : V{};
+        const V b7 = NV > 7 ? vload<T, B>(b + (NV > 7 ? 7 * L : 0)) : V{};
+        RNN4J_FMA_ROW(0)
+        RNN4J_FMA_ROW(1)
+        RNN4J_FMA_ROW(2)
+        RNN4J_FMA_ROW(3)
+        RNN4J_FMA_ROW(4)
+        RNN4J_FMA_ROW(5)
+    }
+    RNN4J_STORE_ROW(0, C)
+    RNN4J_STORE_ROW(1, C + ldc)
+    RNN4J_STORE_ROW(2, C + 2 * ldc)
+    RNN4J_STORE_ROW(3, C + 3 * ldc)
+    RNN4J_STORE_ROW(4, C + 4 * ldc)
+    RNN4J_STORE_ROW(5, C + 5 * ldc)
+}
+
+/**
+ * One row of A against P panels at once (a GEMV on packed B: P*NV independent chains keep the FMA units busy
+ * while the weights stream in), P*NV <= 8. The same chains as packed_tile, so a row gets the same bits either way.
+ */
+template <class T, int B, int P>
+RNN4J_INLINE void packed_row(int K, const T* A, const T* Bp, int64_t panelStride, T* C, bool accumulate) {
+    typedef vec<T, B> V;
+    constexpr int L = B / (int)sizeof(T);
+    constexpr int NR = panel_width<T>();
+    constexpr int NV = NR / L;
+    constexpr int N = P * NV;  // vectors per k, all from one row of A
+    static_assert(N >= 1 && N <= 8, "row shape");
+    V d0 = V{}, d1 = V{}, d2 = V{}, d3 = V{}, d4 = V{}, d5 = V{}, d6 = V{}, d7 = V{};
+    // vector v of the P*NV: panel v / NV, vector v % NV of that panel
+#define RNN4J_ROW_ADDR(v) (Bp + ((v) / NV) * panelStride + (int64_t)k * NR + ((v) % NV) * L)
+    for (int k = 0; k < K; k++) {
+        const V a = A[k] - V{};
+        d0 += a * vload<T, B>(RNN4J_ROW_ADDR(0));
+        if constexpr (N > 1) d1 += a * vload<T, B>(RNN4J_ROW_ADDR(1));
+        if constexpr (N > 2) d2 += a * vload<T, B>(RNN4J_ROW_ADDR(2));
+        if constexpr (N > 3) d3 += a * vload<T, B>(RNN4J_ROW_ADDR(3));
+        if constexpr (N > 4) d4 += a * vload<T, B>(RNN4J_ROW_ADDR(4));
+        if constexpr (N > 5) d5 += a * vload<T, B>(RNN4J_ROW_ADDR(5));
+        if constexpr (N > 6) d6 += a * vload<T, B>(RNN4J_ROW_ADDR(6));
+        if constexpr (N > 7) d7 += a * vload<T, B>(RNN4J_ROW_ADDR(7));
+    }
+#undef RNN4J_ROW_ADDR
+#define RNN4J_ROW_OUT(v) (C + ((v) / NV) * NR + ((v) % NV) * L)
+    RNN4J_STORE(d0, RNN4J_ROW_OUT(0));
+    if constexpr (N > 1) RNN4J_STORE(d1, RNN4J_ROW_OUT(1));
+    if constexpr (N > 2) RNN4J_STORE(d2, RNN4J_ROW_OUT(2));
+    if constexpr (N > 3) RNN4J_STORE(d3, RNN4J_ROW_OUT(3));
+    if constexpr (N > 4) RNN4J_STORE(d4, RNN4J_ROW_OUT(4));
+    if constexpr (N > 5) RNN4J_STORE(d5, RNN4J_ROW_OUT(5));
+    if constexpr (N > 6) RNN4J_STORE(d6, RNN4J_ROW_OUT(6));
+    if constexpr (N > 7) RNN4J_STORE(d7, RNN4J_ROW_OUT(7));
+#undef RNN4J_ROW_OUT
+}
+
+#undef RNN4J_FMA_ROW
+#undef RNN4J_STORE_ROW
+#undef RNN4J_STORE
+
+/**
+ * C[m][panels*NR] (+)= A[m][K] Bp: A row-major (lda), Bp `panels` panels of [K][NR] spaced panelStride apart, C
+ * row-major (ldc). Panel by panel, rows in tiles of MR (the rest in one smaller tile), so a panel stays in cache
+ * while the tiles use it; one row: four panels at a time.
+ */
+template <class T, int B, int MR>
+RNN4J_INLINE void packed_multiply(int m, int K, const T* A, int64_t lda, const T* Bp, int64_t panelStride,
+                                  int panels, T* C, int64_t ldc, bool accumulate) {
+    constexpr int NR = panel_width<T>();
+    constexpr int NV = NR / (B / (int)sizeof(T));
+    constexpr int P = 8 / NV;  // panels per GEMV step: 4 on AVX-512, 2 on AVX2, 1 at the baseline
+    if (m == 1) {
+        int p = 0;
+        for (; p + P <= panels; p += P) packed_row<T, B, P>(K, A, Bp + p * panelStride, panelStride, C + p * NR, accumulate);
+        for (; p < panels; p++) packed_row<T, B, 1>(K, A, Bp + p * panelStride, panelStride, C + p * NR, accumulate);
+        return;
+    }
+    for (int p = 0; p < panels; p++) {
+        const T* bp = Bp + p * panelStride;
+        T* cp = C + p * NR;
+        int i = 0;
+        for (; i + MR <= m; i += MR) packed_tile<T, B, MR>(K, A + i * lda, lda, bp, cp + i * ldc, ldc, accumulate);
+        switch (m - i) {
+            case 0: break;
+            case 1: packed_tile<T, B, 1>(K, A + i * lda, lda, bp, cp + i * ldc, ldc, accumulate); break;
+            case 2: if (MR > 2) packed_tile<T, B, (MR > 2 ? 2 : 1)>(K, A + i * lda, lda, bp, cp + i * ldc, ldc, accumulate); break;
+            case 3: if (MR > 3) packed_tile<T, B, (MR > 3 ? 3 : 1)>(K, A + i * lda, lda, bp, cp + i * ldc, ldc, accumulate); break;
+            case 4: if (MR > 4) packed_tile<T, B, (MR > 4 ? 4 : 1)>(K, A + i * lda, lda, bp, cp + i * ldc, ldc, accumulate); break;
+            default: if (MR > 5) packed_tile<T, B, (MR > 5 ? 5 : 1)>(K, A + i * lda, lda, bp, cp + i * ldc, ldc, accumulate); break;
+        }
+    }
+}
+
+/** The packed micro-kernel of one instruction set (gemm.cpp), chosen at the same level as the passes. */
+template <class T>
+struct PackedGemm {
+    void (*multiply)(int m, int K, const T* A, int64_t lda, const T* Bp, int64_t panelStride, int panels, T* C,
+                     int64_t ldc, bool accumulate);
+    int mr;  // rows per register tile
+};
+
+template <class T>
+const PackedGemm<T>& packed_gemm();
+
+template <class T>
+const PackedGemm<T>& packed_gemm_at(int bits);
 
 }  // namespace rnn4j
 

@@ -56,7 +56,7 @@ class Grid {
 public:
     Grid(int op, const Plan& plan, const int64_t* header, char* workspace, const void* weights)
         : op_(op), P(plan), C(plan.cfg), G(plan.gl), WL(plan.cfg), W(weights), ws(workspace), h(header),
-          K(postgemm_kernels<R>()) {
+          K(postgemm_kernels<R>()), PG(packed_gemm<R>()) {
         T = (int)h[call::T];
         N = (int)h[call::N];
         rows = (int64_t)T * N;
@@ -72,6 +72,7 @@ public:
         order = (int32_t*)(ws + P.order);
         lens = (int32_t*)(ws + P.lens);
         count = (int32_t*)(ws + P.count);
+        stepBlas = h[call::STEP_GEMM_OPENBLAS] != 0;
         schedule();
     }
 
@@ -96,6 +97,8 @@ private:
     char* ws;
     const int64_t* h;
     const PostGemmKernels<R>& K;
+    const PackedGemm<R>& PG;
+    bool stepBlas = false;  // the per-step products through OpenBLAS (rnn4j.native.stepgemm=openblas)
     int T, N, H, I, hp, fw, dgw, sw, yw;
     int64_t rows;
     CellKind kind;
@@ -317,11 +320,21 @@ private:
         m.barrier();
     }
 
-    /** Gh[0..mc) columns [col0, col0 + ncols) = A[0..mc) W_hh^T: a GEMM, or a GEMV for a single row. */
+    /**
+     * Gh[0..mc) columns [col0, col0 + ncols) = A[0..mc) W_hh^T: the packed micro-kernel on W_hh^T's panels, or
+     * through OpenBLAS a GEMM (a GEMV for a single row).
+     */
     void recurrent(const SlotWeights<R>& w, int mc, const R* A, int64_t col0, int ncols) {
         R* ghb = at(P.gh);
-        if (mc == 1) gemv(ncols, H, (R)1, w.whh + col0 * hp, hp, A, (R)0, ghb + col0);
-        else gemm(false, false, mc, ncols, H, (R)1, A, hp, w.whhT + col0, fw, (R)0, ghb + col0, fw);
+        if (!stepBlas) {
+            constexpr int NR = panel_width<R>();
+            PG.multiply(mc, H, A, hp, w.whhTp + (col0 / NR) * H * NR, (int64_t)H * NR, ncols / NR, ghb + col0, fw,
+                        false);
+        } else if (mc == 1) {
+            gemv(ncols, H, (R)1, w.whh + col0 * hp, hp, A, (R)0, ghb + col0);
+        } else {
+            gemm(false, false, mc, ncols, H, (R)1, A, hp, w.whhT + col0, fw, (R)0, ghb + col0, fw);
+        }
     }
 
     // ------------------------------------------------------------------------------------------- backward
@@ -575,7 +588,12 @@ private:
      */
     void dh_product(const SlotWeights<R>& w, int mc, const R* A, int k, int wRow0, int64_t u0, R* out, R beta) {
         const int gu = G.grain;
-        if (mc == 1) {
+        if (!stepBlas) {
+            constexpr int NR = panel_width<R>();
+            const int64_t kw = G.dgh_width();
+            PG.multiply(mc, k, A, dgw, w.whhp + ((u0 / NR) * kw + wRow0) * NR, kw * NR, gu / NR, out + u0, hp,
+                        beta != (R)0);
+        } else if (mc == 1) {
             gemv(gu, k, (R)1, w.whhT + u0 * fw + wRow0, fw, A, beta, out + u0);
         } else {
             gemm(false, false, mc, gu, k, (R)1, A, dgw, w.whh + (int64_t)wRow0 * hp + u0, hp, beta, out + u0, hp);

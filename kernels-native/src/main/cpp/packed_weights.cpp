@@ -23,6 +23,10 @@ void pack_slot(const WeightsLayout& layout, void* base, int slot, const int64_t*
     T* biasx = const_cast<T*>(w.biasx);
     T* bhn = const_cast<T*>(w.bhn);
     T* pp = const_cast<T*>(w.peep);
+    T* whhTp = const_cast<T*>(w.whhTp);
+    T* whhp = const_cast<T*>(w.whhp);
+    const int NR = 128 / (int)sizeof(T);
+    const int kw = gl.dgh_width();
     const bool lbr = c.kind == CellKind::GRU_LINEAR_BEFORE_RESET;
     for (int g = 0; g < gl.gates(); g++) {
         for (int j = 0; j < H; j++) {
@@ -38,6 +42,8 @@ void pack_slot(const WeightsLayout& layout, void* base, int slot, const int64_t*
             for (int k = 0; k < H; k++) {
                 whhT[(int64_t)k * fw + col] = hsrc[k];
                 whhB[(int64_t)col * hp + k] = hsrc[k];
+                whhTp[((int64_t)(col / NR) * H + k) * NR + col % NR] = hsrc[k];
+                whhp[((int64_t)(k / NR) * kw + col) * NR + k % NR] = hsrc[k];
             }
             const T b = ((const T*)(intptr_t)blocks[call::WG_BIAS_IH + g])[j];
             const T bh = ((const T*)(intptr_t)blocks[call::WG_BIAS_HH + g])[j];

@@ -11,6 +11,10 @@
 //   biasx [fw]         b_ih + b_hh where they add before the activation (the linear-before-reset GRU's n: b_in)
 //   bhn   [Hp]         b_hn of the linear-before-reset GRU (r multiplies it)
 //   peep  [3][Hp]      p_i, p_f, p_o of the peephole LSTM
+//   whhTp              W_hh^T in panels of NR = 128 bytes for the packed micro-kernel (gemm.h): panel p holds
+//                      forward columns [p*NR, (p+1)*NR) as H rows of NR; B of the per-step recurrent product
+//   whhp               W_hh in panels: panel p holds units [p*NR, (p+1)*NR) as dgh_width rows of NR (forward
+//                      column order); B of the per-step dh product
 //
 // `in` is I for layer 0 and D*Hp above (the layer below's padded output). Padded rows and columns are zero.
 #ifndef RNN4J_PACKED_WEIGHTS_H
@@ -31,6 +35,8 @@ struct SlotWeights {
     const T* biasx;
     const T* bhn;
     const T* peep;
+    const T* whhTp;
+    const T* whhp;
     int in_width;  // K of the input GEMM
 };
 
@@ -52,6 +58,8 @@ struct WeightsLayout {
         b += align64((int64_t)fw * E);             // biasx
         b += align64((int64_t)hp * E);             // bhn
         b += align64(3 * (int64_t)hp * E);         // peep
+        b += align64((int64_t)cfg.hidden * fw * E);  // whhTp
+        b += align64((int64_t)gl.dgh_width() * hp * E);  // whhp
         return b;
     }
 
@@ -84,6 +92,10 @@ struct WeightsLayout {
         w.bhn = (const T*)p;
         p += align64((int64_t)hp * E);
         w.peep = (const T*)p;
+        p += align64(3 * (int64_t)hp * E);
+        w.whhTp = (const T*)p;
+        p += align64((int64_t)cfg.hidden * fw * E);
+        w.whhp = (const T*)p;
         return w;
     }
 };

@@ -61,9 +61,14 @@ RNN4J_INLINE void vstore(T* p, vec<T, B> v) {
     std::memcpy(p, &v, sizeof v);
 }
 
+/**
+ * x in every lane, for constants: x - (+0) is x exactly (also -0 and NaN). Kernels broadcast a variable by
+ * writing `x - V{}` in place instead: GCC 12 lowers this helper's body for the default target before inlining
+ * it, so a 64-byte variable broadcast through it is built lane by lane (masked inserts) even in AVX-512 code.
+ */
 template <class T, int B>
 RNN4J_INLINE vec<T, B> vbroadcast(T x) {
-    return vec<T, B>{} + x;
+    return x - vec<T, B>{};
 }
 
 /** Lanes l < n keep v, the others become +0.0 (padded hidden units are exact zeros). */

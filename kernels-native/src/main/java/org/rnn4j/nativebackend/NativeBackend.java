@@ -20,10 +20,20 @@ import org.rnn4j.spi.RnnBackend;
  * arguments, {@link NativeWeights} and {@link NativePlan} are its prepared weights and plans.
  */
 final class NativeBackend implements RnnBackend {
+    /** System property: {@code openblas} runs the per-step products through OpenBLAS instead of the packed kernel. */
+    static final String STEP_GEMM_PROPERTY = "rnn4j.native.stepgemm";
+
     private final int threads;
+    /** Whether the per-step products go through OpenBLAS (for comparison) rather than the packed micro-kernel. */
+    final boolean stepGemmOpenblas;
     private long team;
 
     NativeBackend(int threads) {
+        String stepGemm = System.getProperty(STEP_GEMM_PROPERTY, "packed").trim();
+        if (!stepGemm.equalsIgnoreCase("packed") && !stepGemm.equalsIgnoreCase("openblas")) {
+            throw new IllegalArgumentException(STEP_GEMM_PROPERTY + ": expected packed or openblas but was " + stepGemm);
+        }
+        this.stepGemmOpenblas = stepGemm.equalsIgnoreCase("openblas");
         NativeLibraryInfo.requireLoaded();
         // The team shares the work of every product; OpenBLAS's own pool would spin on the same cores.
         NativeBlasLibrary.openblasSingleThread();
@@ -58,29 +68,29 @@ final class NativeBackend implements RnnBackend {
 
     @Override
     public void forward(PreparedWeights weights, ExecutionPlan plan, SequenceArgs args, MemorySegment workspace) {
-        NativeCall.forward(team(), (NativeWeights) weights, (NativePlan) plan, args, workspace);
+        NativeCall.forward(this, (NativeWeights) weights, (NativePlan) plan, args, workspace);
     }
 
     @Override
     public void backward(PreparedWeights weights, ExecutionPlan plan, SequenceArgs args, GradientArgs grads,
                          MemorySegment workspace) {
-        NativeCall.backward(team(), (NativeWeights) weights, (NativePlan) plan, args, grads, workspace);
+        NativeCall.backward(this, (NativeWeights) weights, (NativePlan) plan, args, grads, workspace);
     }
 
     @Override
     public void stepForward(PreparedWeights weights, ExecutionPlan plan, int layer, int direction, StepArgs step,
                             MemorySegment workspace) {
-        NativeCall.stepForward(team(), (NativeWeights) weights, (NativePlan) plan, layer, direction, step, workspace);
+        NativeCall.stepForward(this, (NativeWeights) weights, (NativePlan) plan, layer, direction, step, workspace);
     }
 
     @Override
     public void stepBackward(PreparedWeights weights, ExecutionPlan plan, int layer, int direction, StepArgs step,
                              StepGradients grads, MemorySegment workspace) {
-        NativeCall.stepBackward(team(), (NativeWeights) weights, (NativePlan) plan, layer, direction, step, grads,
+        NativeCall.stepBackward(this, (NativeWeights) weights, (NativePlan) plan, layer, direction, step, grads,
                 workspace);
     }
 
-    private long team() {
+    long team() {
         long t = team;
         if (t == 0) throw new IllegalStateException("backend 'native': expected an open backend but close() was called");
         return t;

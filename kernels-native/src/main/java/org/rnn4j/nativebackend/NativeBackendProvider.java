@@ -35,9 +35,15 @@ public final class NativeBackendProvider implements BackendProvider {
     public String details() {
         NativeLibraryInfo info = NativeLibraryInfo.load();
         StringBuilder sb = new StringBuilder();
-        sb.append("C++ kernels; GEMMs: OpenBLAS ").append(info.openblasVersion()).append(" core ")
-                .append(info.openblasCoreName()).append(", one OpenBLAS thread per team member; fused post-GEMM passes: ")
-                .append(NativeLibraryInfo.simdDispatchName(info.kernelSimdBits()))
+        int bits = info.kernelSimdBits();
+        boolean stepBlas = "openblas".equalsIgnoreCase(System.getProperty(NativeBackend.STEP_GEMM_PROPERTY, "").trim());
+        sb.append("C++ kernels; input, dW and dX GEMMs: OpenBLAS ").append(info.openblasVersion()).append(" core ")
+                .append(info.openblasCoreName()).append(" (one OpenBLAS thread per team member); per-step GEMMs: ")
+                .append(stepBlas ? "OpenBLAS (" + NativeBackend.STEP_GEMM_PROPERTY + "=openblas)"
+                        : "packed C++ micro-kernel " + (bits >= 512 ? "6x32 floats / 6x16 doubles"
+                        : bits >= 256 ? "3x32 floats / 3x16 doubles" : "1x32 floats / 1x16 doubles") + " on weights packed once")
+                .append("; fused post-GEMM passes: ")
+                .append(NativeLibraryInfo.simdDispatchName(bits))
                 .append(" (run-time dispatch); threads: ").append(Cpu.physicalCores())
                 .append(" by default (physical cores); heap arrays: staged through native copies");
         String warning = info.coreTypeWarning();

@@ -39,7 +39,7 @@ import org.bytedeco.openblas.presets.openblas;
         value = @Platform(
                 compiler = "cpp17",
                 include = {"rnn4j_blas.h", "rnn4j_dispatch.h", "rnn4j_native.h", "rnn4j_dispatch.cpp", "team.cpp",
-                        "postgemm_dispatch.cpp", "packed_weights.cpp", "grid.cpp", "rnn4j_native.cpp"},
+                        "postgemm_dispatch.cpp", "gemm.cpp", "packed_weights.cpp", "grid.cpp", "rnn4j_native.cpp"},
                 library = "jnirnn4j"))
 @Namespace("rnn4j")
 @NoException

@@ -31,7 +31,7 @@ final class NativeCall {
             BATCH_FIRST = 6, CAPACITY_T = 7, CAPACITY_N = 8, TRAINING = 9, STEP = 10, T = 11, N = 12,
             HAS_LENGTHS = 13, ACCUMULATE = 14, LAYER = 15, DIRECTION = 16, WEIGHT_GRADS = 17, INPUT = 20,
             OUTPUT = 21, H0 = 22, C0 = 23, HN = 24, CN = 25, GRAD_OUTPUT = 26, GRAD_HN = 27, GRAD_CN = 28,
-            GRAD_INPUT = 29, GRAD_H0 = 30, GRAD_C0 = 31, USED_WORDS = 32;
+            GRAD_INPUT = 29, GRAD_H0 = 30, GRAD_C0 = 31, USED_WORDS = 32, STEP_GEMM_OPENBLAS = 18;
     /** Entries per slot of a gate-block address table: W_ih, W_hh, b_ih, b_hh blocks 0..3, peepholes 0..2. */
     static final int WG_COUNT = 19;
 
@@ -40,7 +40,7 @@ final class NativeCall {
 
     // ------------------------------------------------------------------------------------------- calls
 
-    static void forward(long team, NativeWeights w, NativePlan p, SequenceArgs a, MemorySegment ws) {
+    static void forward(NativeBackend b, NativeWeights w, NativePlan p, SequenceArgs a, MemorySegment ws) {
         final int e = p.elementBytes;
         final RnnConfig c = p.config;
         final int t = a.seqLength(), n = a.batch();
@@ -53,14 +53,14 @@ final class NativeCall {
         }
         try {
             MemorySegment h = direct(ws, 8) ? ws : s.copy(ws, p.bytes, true);
-            header(h, p, t, n, a);
+            header(h, b, p, t, n, a);
             put(h, INPUT, address(a.input(), in, false, s, e));
             put(h, OUTPUT, address(a.output(), out, true, s, e));
             put(h, H0, address(a.h0(), st, false, s, e));
             put(h, C0, address(a.c0(), st, false, s, e));
             put(h, HN, address(a.hN(), st, true, s, e));
             put(h, CN, address(a.cN(), st, true, s, e));
-            NativeBlasLibrary.run(OP_FORWARD, team, w.address(), h.address());
+            NativeBlasLibrary.run(OP_FORWARD, b.team(), w.address(), h.address());
             if (s != null) s.copyBack();
         } finally {
             if (s != null) s.close();
@@ -70,7 +70,7 @@ final class NativeCall {
         }
     }
 
-    static void backward(long team, NativeWeights w, NativePlan p, SequenceArgs a, GradientArgs g,
+    static void backward(NativeBackend b, NativeWeights w, NativePlan p, SequenceArgs a, GradientArgs g,
                          MemorySegment ws) {
         final int e = p.elementBytes;
         final RnnConfig c = p.config;
@@ -84,7 +84,7 @@ final class NativeCall {
         }
         try {
             MemorySegment h = direct(ws, 8) ? ws : s.copy(ws, p.bytes, true);
-            header(h, p, t, n, a);
+            header(h, b, p, t, n, a);
             put(h, ACCUMULATE, g.accumulate() ? 1 : 0);
             put(h, INPUT, address(a.input(), in, false, s, e));
             put(h, GRAD_OUTPUT, address(g.gradOutput(), out, false, s, e));
@@ -103,7 +103,7 @@ final class NativeCall {
                     }
                 }
             }
-            NativeBlasLibrary.run(OP_BACKWARD, team, w.address(), h.address());
+            NativeBlasLibrary.run(OP_BACKWARD, b.team(), w.address(), h.address());
             if (s != null) s.copyBack();
         } finally {
             if (s != null) s.close();
@@ -114,7 +114,7 @@ final class NativeCall {
         }
     }
 
-    static void stepForward(long team, NativeWeights w, NativePlan p, int layer, int dir, StepArgs a,
+    static void stepForward(NativeBackend b, NativeWeights w, NativePlan p, int layer, int dir, StepArgs a,
                             MemorySegment ws) {
         final int e = p.elementBytes;
         final RnnConfig c = p.config;
@@ -127,7 +127,7 @@ final class NativeCall {
         }
         try {
             MemorySegment h = direct(ws, 8) ? ws : s.copy(ws, p.bytes, true);
-            header(h, p, 1, n, null);
+            header(h, b, p, 1, n, null);
             put(h, LAYER, layer);
             put(h, DIRECTION, dir);
             put(h, INPUT, address(a.input(), in, false, s, e));
@@ -135,7 +135,7 @@ final class NativeCall {
             put(h, C0, address(a.cPrev(), st, false, s, e));
             put(h, HN, address(a.hNext(), st, true, s, e));
             put(h, CN, address(a.cNext(), st, true, s, e));
-            NativeBlasLibrary.run(OP_STEP_FORWARD, team, w.address(), h.address());
+            NativeBlasLibrary.run(OP_STEP_FORWARD, b.team(), w.address(), h.address());
             if (s != null) s.copyBack();
         } finally {
             if (s != null) s.close();
@@ -145,7 +145,7 @@ final class NativeCall {
         }
     }
 
-    static void stepBackward(long team, NativeWeights w, NativePlan p, int layer, int dir, StepArgs a,
+    static void stepBackward(NativeBackend b, NativeWeights w, NativePlan p, int layer, int dir, StepArgs a,
                              StepGradients g, MemorySegment ws) {
         final int e = p.elementBytes;
         final RnnConfig c = p.config;
@@ -158,7 +158,7 @@ final class NativeCall {
         }
         try {
             MemorySegment h = direct(ws, 8) ? ws : s.copy(ws, p.bytes, true);
-            header(h, p, 1, n, null);
+            header(h, b, p, 1, n, null);
             put(h, LAYER, layer);
             put(h, DIRECTION, dir);
             put(h, ACCUMULATE, g.accumulate() ? 1 : 0);
@@ -171,7 +171,7 @@ final class NativeCall {
             RnnParameters wg = g.weightGrads();
             put(h, WEIGHT_GRADS, wg != null ? 1 : 0);
             if (wg != null) s = blockTable(wg, c, layer, dir, h, p.weightGradsOffset, e, true, s);
-            NativeBlasLibrary.run(OP_STEP_BACKWARD, team, w.address(), h.address());
+            NativeBlasLibrary.run(OP_STEP_BACKWARD, b.team(), w.address(), h.address());
             if (s != null) s.copyBack();
         } finally {
             if (s != null) s.close();
@@ -205,8 +205,9 @@ final class NativeCall {
     }
 
     /** The words every call writes: the configuration, capacity, T, N, and everything else zero; the lengths. */
-    private static void header(MemorySegment h, NativePlan p, int t, int n, SequenceArgs a) {
+    private static void header(MemorySegment h, NativeBackend b, NativePlan p, int t, int n, SequenceArgs a) {
         for (int word = 0; word < USED_WORDS; word++) put(h, word, 0);
+        put(h, STEP_GEMM_OPENBLAS, b.stepGemmOpenblas ? 1 : 0);
         RnnConfig c = p.config;
         put(h, ELEMENT_BYTES, p.elementBytes);
         put(h, KIND, p.kind);
