@@ -706,11 +706,30 @@ private:
     }
 };
 
+/**
+ * Floating-point operations of the call's products (RnnPlan.forwardFlops; backward twice that): a call with
+ * fewer than the header's TEAM_MIN_FLOPS (Java's default: 10^6, about 5 microseconds of work) runs alone on the
+ * calling thread, where waking the team and meeting at a barrier per step would cost more than they share. The
+ * result is the same either way.
+ */
+double call_flops(int op, const Plan& p, const int64_t* h) {
+    const Config& c = p.cfg;
+    const double G = gate_count(c.kind), H = c.hidden, T = (double)h[call::T], N = (double)h[call::N];
+    double f = 0;
+    if (op == OP_STEP_FORWARD || op == OP_STEP_BACKWARD) {
+        f = 2.0 * N * (c.layer_input_size((int)h[call::LAYER]) + H) * G * H;
+    } else {
+        for (int l = 0; l < c.layers; l++) f += c.directions * 2.0 * T * N * (c.layer_input_size(l) + H) * G * H;
+    }
+    return op == OP_BACKWARD || op == OP_STEP_BACKWARD ? 2 * f : f;
+}
+
 template <class R>
 void run_typed(int op, Team* team, const Plan& plan, const int64_t* header, char* ws, const void* weights) {
     Grid<R> grid(op, plan, header, ws, weights);
-    if (team) team->run(&Grid<R>::job, &grid);
-    else {
+    if (team && call_flops(op, plan, header) >= (double)header[call::TEAM_MIN_FLOPS]) {
+        team->run(&Grid<R>::job, &grid);
+    } else {
         Member alone(0, 1, nullptr);
         Grid<R>::job(&grid, alone);
     }

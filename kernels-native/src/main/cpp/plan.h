@@ -45,6 +45,7 @@ enum : int {
     DIRECTION = 16,
     WEIGHT_GRADS = 17,
     STEP_GEMM_OPENBLAS = 18,  // 1: the per-step products through OpenBLAS instead of the packed micro-kernel
+    TEAM_MIN_FLOPS = 19,      // calls with fewer flops run alone on the calling thread
     // addresses (0 = absent); the step calls use the sequence names: hPrev = H0, cPrev = C0, hNext = HN,
     // cNext = CN, gradHNext = GRAD_HN, gradCNext = GRAD_CN, gradHPrev = GRAD_H0, gradCPrev = GRAD_C0
     INPUT = 20,

@@ -23,7 +23,15 @@ final class NativeBackend implements RnnBackend {
     /** System property: {@code openblas} runs the per-step products through OpenBLAS instead of the packed kernel. */
     static final String STEP_GEMM_PROPERTY = "rnn4j.native.stepgemm";
 
+    /**
+     * System property: calls with fewer floating-point operations than this run alone on the calling thread
+     * (default 10^6; tests set 0 so that the team runs every call).
+     */
+    static final String TEAM_MIN_FLOPS_PROPERTY = "rnn4j.native.teamMinFlops";
+
     private final int threads;
+    /** Calls below this many flops run alone (see {@link #TEAM_MIN_FLOPS_PROPERTY}). */
+    final long teamMinFlops;
     /** Whether the per-step products go through OpenBLAS (for comparison) rather than the packed micro-kernel. */
     final boolean stepGemmOpenblas;
     private long team;
@@ -34,6 +42,7 @@ final class NativeBackend implements RnnBackend {
             throw new IllegalArgumentException(STEP_GEMM_PROPERTY + ": expected packed or openblas but was " + stepGemm);
         }
         this.stepGemmOpenblas = stepGemm.equalsIgnoreCase("openblas");
+        this.teamMinFlops = Long.getLong(TEAM_MIN_FLOPS_PROPERTY, 1_000_000L);
         NativeLibraryInfo.requireLoaded();
         // The team shares the work of every product; OpenBLAS's own pool would spin on the same cores.
         NativeBlasLibrary.openblasSingleThread();
