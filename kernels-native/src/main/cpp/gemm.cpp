@@ -10,15 +10,23 @@ namespace rnn4j {
     namespace NS {                                                                                           \
     ATTR void multiply(int m, int K, const float* A, int64_t lda, const float* Bp, int64_t ps, int panels,       \
                        float* C, int64_t ldc, bool acc) {                                                    \
-        packed_multiply<float, B, MR>(m, K, A, lda, Bp, ps, panels, C, ldc, acc);                            \
+        packed_multiply<float, B, MR>(m, K, A, lda, 1, Bp, ps, panels, C, ldc, acc, false);                  \
     }                                                                                                        \
     ATTR void multiply(int m, int K, const double* A, int64_t lda, const double* Bp, int64_t ps, int panels,     \
                        double* C, int64_t ldc, bool acc) {                                                   \
-        packed_multiply<double, B, MR>(m, K, A, lda, Bp, ps, panels, C, ldc, acc);                           \
+        packed_multiply<double, B, MR>(m, K, A, lda, 1, Bp, ps, panels, C, ldc, acc, false);                 \
+    }                                                                                                        \
+    ATTR void multiply_at(int m, int K, const float* A, int64_t ks, const float* Bp, int64_t ps, int panels,     \
+                          float* C, int64_t ldc, bool acc) {                                                 \
+        packed_multiply<float, B, MR>(m, K, A, 1, ks, Bp, ps, panels, C, ldc, acc, true);                    \
+    }                                                                                                        \
+    ATTR void multiply_at(int m, int K, const double* A, int64_t ks, const double* Bp, int64_t ps, int panels,   \
+                          double* C, int64_t ldc, bool acc) {                                                \
+        packed_multiply<double, B, MR>(m, K, A, 1, ks, Bp, ps, panels, C, ldc, acc, true);                   \
     }                                                                                                        \
     template <class T>                                                                                       \
     PackedGemm<T> table() {                                                                                  \
-        return PackedGemm<T>{&multiply, MR};                                                                 \
+        return PackedGemm<T>{&multiply, &multiply_at, MR};                                                   \
     }                                                                                                        \
     }
 

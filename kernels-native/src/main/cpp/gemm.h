@@ -87,7 +87,7 @@ constexpr int panel_width() {
 // memory and builds each broadcast lane by lane, named variables stay in registers. Unused ones are dead code.
 #define RNN4J_FMA_ROW(r)                                                                                 \
     if constexpr (R > r) {                                                                               \
-        const V a = A[r * lda + k] - V{}; /* a broadcast (see simd.h) */                                                    \
+        const V a = A[r * lda + k * ks] - V{}; /* a broadcast (see simd.h) */                                                    \
         c##r##0 += a * b0;                                                                               \
         if constexpr (NV > 1) c##r##1 += a * b1;                                                         \
         if constexpr (NV > 2) c##r##2 += a * b2;                                                         \
@@ -117,10 +117,13 @@ constexpr int panel_width() {
 
 /**
  * R rows of A against one packed panel: C[R][NR] (+)= A[R][K] B, the panel k-major ([K][NR]); R <= 6 and
- * NR / (B / sizeof(T)) <= 8 vectors per row. Each element is one chain of (fused) multiply-adds over k in order.
+ * NR / (B / sizeof(T)) <= 8 vectors per row. A's element (i, k) is A[i*lda + k*ks] (ks = 1: row-major; lda = 1:
+ * A stored transposed, as dG is for the weight gradients). Each element is one chain of (fused) multiply-adds
+ * over k in order.
  */
 template <class T, int B, int R>
-RNN4J_INLINE void packed_tile(int K, const T* A, int64_t lda, const T* Bp, T* C, int64_t ldc, bool accumulate) {
+RNN4J_INLINE void packed_tile(int K, const T* A, int64_t lda, int64_t ks, const T* Bp, T* C, int64_t ldc,
+                              bool accumulate) {
     typedef vec<T, B> V;
     constexpr int L = B / (int)sizeof(T);
     constexpr int NR = panel_width<T>();
@@ -162,7 +165,7 @@ RNN4J_INLINE void packed_tile(int K, const T* A, int64_t lda, const T* Bp, T* C,
  * while the weights stream in), P*NV <= 8. The same chains as packed_tile, so a row gets the same bits either way.
  */
 template <class T, int B, int P>
-RNN4J_INLINE void packed_row(int K, const T* A, const T* Bp, int64_t panelStride, T* C, bool accumulate) {
+RNN4J_INLINE void packed_row(int K, const T* A, int64_t ks, const T* Bp, int64_t panelStride, T* C, bool accumulate) {
     typedef vec<T, B> V;
     constexpr int L = B / (int)sizeof(T);
     constexpr int NR = panel_width<T>();
@@ -173,7 +176,7 @@ RNN4J_INLINE void packed_row(int K, const T* A, const T* Bp, int64_t panelStride
     // vector v of the P*NV: panel v / NV, vector v % NV of that panel
 #define RNN4J_ROW_ADDR(v) (Bp + ((v) / NV) * panelStride + (int64_t)k * NR + ((v) % NV) * L)
     for (int k = 0; k < K; k++) {
-        const V a = A[k] - V{};
+        const V a = A[k * ks] - V{};
         d0 += a * vload<T, B>(RNN4J_ROW_ADDR(0));
         if constexpr (N > 1) d1 += a * vload<T, B>(RNN4J_ROW_ADDR(1));
         if constexpr (N > 2) d2 += a * vload<T, B>(RNN4J_ROW_ADDR(2));
@@ -201,34 +204,54 @@ RNN4J_INLINE void packed_row(int K, const T* A, const T* Bp, int64_t panelStride
 #undef RNN4J_STORE
 
 /**
- * C[m][panels*NR] (+)= A[m][K] Bp: A row-major (lda), Bp `panels` panels of [K][NR] spaced panelStride apart, C
- * row-major (ldc). Panel by panel, rows in tiles of MR (the rest in one smaller tile), so a panel stays in cache
- * while the tiles use it; one row: four panels at a time.
+ * Rows [i0, i1) against one panel: tiles of MR, the rest in one smaller tile. (A function, not a lambda: a lambda
+ * is compiled for the default target, not for the target of the function it sits in.)
  */
 template <class T, int B, int MR>
-RNN4J_INLINE void packed_multiply(int m, int K, const T* A, int64_t lda, const T* Bp, int64_t panelStride,
-                                  int panels, T* C, int64_t ldc, bool accumulate) {
+RNN4J_INLINE void packed_tiles(int K, const T* A, int64_t lda, int64_t ks, const T* bp, T* cp, int64_t ldc,
+                               bool accumulate, int i0, int i1) {
+    int i = i0;
+    for (; i + MR <= i1; i += MR) packed_tile<T, B, MR>(K, A + i * lda, lda, ks, bp, cp + i * ldc, ldc, accumulate);
+    const T* a = A + i * lda;
+    T* c = cp + i * ldc;
+    switch (i1 - i) {
+        case 0: break;
+        case 1: packed_tile<T, B, 1>(K, a, lda, ks, bp, c, ldc, accumulate); break;
+        case 2: if (MR > 2) packed_tile<T, B, (MR > 2 ? 2 : 1)>(K, a, lda, ks, bp, c, ldc, accumulate); break;
+        case 3: if (MR > 3) packed_tile<T, B, (MR > 3 ? 3 : 1)>(K, a, lda, ks, bp, c, ldc, accumulate); break;
+        case 4: if (MR > 4) packed_tile<T, B, (MR > 4 ? 4 : 1)>(K, a, lda, ks, bp, c, ldc, accumulate); break;
+        default: if (MR > 5) packed_tile<T, B, (MR > 5 ? 5 : 1)>(K, a, lda, ks, bp, c, ldc, accumulate); break;
+    }
+}
+
+/**
+ * C[m][panels*NR] (+)= A[m][K] Bp: A's element (i, k) at A[i*lda + k*ks], Bp `panels` panels of [K][NR] spaced
+ * panelStride apart, C row-major (ldc). Panel by panel, rows in tiles of MR (the rest in one smaller tile), so a
+ * panel stays in cache while the tiles use it; or, with tilesOuter, tile by tile over all panels (A's rows stay
+ * in L1 while the panels stream from L2: the weight gradients, whose A is strided). One row: P panels at a time.
+ */
+template <class T, int B, int MR>
+RNN4J_INLINE void packed_multiply(int m, int K, const T* A, int64_t lda, int64_t ks, const T* Bp, int64_t panelStride,
+                                  int panels, T* C, int64_t ldc, bool accumulate, bool tilesOuter) {
     constexpr int NR = panel_width<T>();
     constexpr int NV = NR / (B / (int)sizeof(T));
     constexpr int P = 8 / NV;  // panels per GEMV step: 4 on AVX-512, 2 on AVX2, 1 at the baseline
     if (m == 1) {
         int p = 0;
-        for (; p + P <= panels; p += P) packed_row<T, B, P>(K, A, Bp + p * panelStride, panelStride, C + p * NR, accumulate);
-        for (; p < panels; p++) packed_row<T, B, 1>(K, A, Bp + p * panelStride, panelStride, C + p * NR, accumulate);
+        for (; p + P <= panels; p += P) packed_row<T, B, P>(K, A, ks, Bp + p * panelStride, panelStride, C + p * NR, accumulate);
+        for (; p < panels; p++) packed_row<T, B, 1>(K, A, ks, Bp + p * panelStride, panelStride, C + p * NR, accumulate);
         return;
     }
-    for (int p = 0; p < panels; p++) {
-        const T* bp = Bp + p * panelStride;
-        T* cp = C + p * NR;
-        int i = 0;
-        for (; i + MR <= m; i += MR) packed_tile<T, B, MR>(K, A + i * lda, lda, bp, cp + i * ldc, ldc, accumulate);
-        switch (m - i) {
-            case 0: break;
-            case 1: packed_tile<T, B, 1>(K, A + i * lda, lda, bp, cp + i * ldc, ldc, accumulate); break;
-            case 2: if (MR > 2) packed_tile<T, B, (MR > 2 ? 2 : 1)>(K, A + i * lda, lda, bp, cp + i * ldc, ldc, accumulate); break;
-            case 3: if (MR > 3) packed_tile<T, B, (MR > 3 ? 3 : 1)>(K, A + i * lda, lda, bp, cp + i * ldc, ldc, accumulate); break;
-            case 4: if (MR > 4) packed_tile<T, B, (MR > 4 ? 4 : 1)>(K, A + i * lda, lda, bp, cp + i * ldc, ldc, accumulate); break;
-            default: if (MR > 5) packed_tile<T, B, (MR > 5 ? 5 : 1)>(K, A + i * lda, lda, bp, cp + i * ldc, ldc, accumulate); break;
+    if (tilesOuter) {
+        for (int i = 0; i < m; i += MR) {
+            const int i1 = i + MR < m ? i + MR : m;
+            for (int p = 0; p < panels; p++) {
+                packed_tiles<T, B, MR>(K, A, lda, ks, Bp + p * panelStride, C + p * NR, ldc, accumulate, i, i1);
+            }
+        }
+    } else {
+        for (int p = 0; p < panels; p++) {
+            packed_tiles<T, B, MR>(K, A, lda, ks, Bp + p * panelStride, C + p * NR, ldc, accumulate, 0, m);
         }
     }
 }
@@ -236,8 +259,12 @@ RNN4J_INLINE void packed_multiply(int m, int K, const T* A, int64_t lda, const T
 /** The packed micro-kernel of one instruction set (gemm.cpp), chosen at the same level as the passes. */
 template <class T>
 struct PackedGemm {
+    /** packed_multiply with A row-major (ks = 1), panels outer. */
     void (*multiply)(int m, int K, const T* A, int64_t lda, const T* Bp, int64_t panelStride, int panels, T* C,
                      int64_t ldc, bool accumulate);
+    /** packed_multiply with A's element (i, k) at A[i + k*ks] (dG^T, read in place), tiles outer. */
+    void (*multiply_at)(int m, int K, const T* A, int64_t ks, const T* Bp, int64_t panelStride, int panels, T* C,
+                        int64_t ldc, bool accumulate);
     int mr;  // rows per register tile
 };
 

@@ -67,12 +67,14 @@ public:
         dgw = P.dgw;
         sw = P.sw;
         yw = P.yw;
+        gxld = P.gx_ld;
+        dgld = P.dg_ld;
         kind = C.kind;
         lstm = is_lstm(kind);
         order = (int32_t*)(ws + P.order);
         lens = (int32_t*)(ws + P.lens);
         count = (int32_t*)(ws + P.count);
-        stepBlas = h[call::STEP_GEMM_OPENBLAS] != 0;
+        blas = h[call::GEMM_OPENBLAS] != 0;
         schedule();
     }
 
@@ -98,8 +100,8 @@ private:
     const int64_t* h;
     const PostGemmKernels<R>& K;
     const PackedGemm<R>& PG;
-    bool stepBlas = false;  // the per-step products through OpenBLAS (rnn4j.native.stepgemm=openblas)
-    int T, N, H, I, hp, fw, dgw, sw, yw;
+    bool blas = false;  // the per-step, input and dX products through OpenBLAS (rnn4j.native.gemm=openblas)
+    int T, N, H, I, hp, fw, dgw, sw, yw, gxld, dgld;
     int64_t rows;
     CellKind kind;
     bool lstm;
@@ -238,13 +240,15 @@ private:
                 if (train) copy(at(P.c0(ps)) + (int64_t)n * hp, crow, hp);
             }
         }
-        // Gx = X W_ih^T over all rows (the bias is added in the post-GEMM pass), fixed row chunks.
-        const int chunk = gemm_row_chunk(rows);
+        // Gx = X W_ih^T over all rows (the bias is added in the post-GEMM pass), in row chunks shared dynamically:
+        // the packed kernel gives the same bits for any chunking; OpenBLAS gets fixed chunks (gemm.h).
+        const int chunk = blas ? gemm_row_chunk(rows) : PACKED_ROW_CHUNK;
         const int chunks = (int)((rows + chunk - 1) / chunk);
         m.tasks(chunks, [&](int c) {
             const int64_t r0 = (int64_t)c * chunk;
             const int rc = (int)(rows - r0 < chunk ? rows - r0 : chunk);
-            gemm(false, false, rc, fw, w.in_width, (R)1, X + r0 * ldx, ldx, w.wihT, fw, (R)0, big + r0 * fw, fw);
+            if (blas) gemm(false, false, rc, fw, w.in_width, (R)1, X + r0 * ldx, ldx, w.wihT, fw, (R)0, big + r0 * gxld, gxld);
+            else packed_rows(rc, w.in_width, X + r0 * ldx, ldx, w.wihTp, fw / panel_width<R>(), big + r0 * gxld, gxld, false);
         });
 
         const int grains = G.grains();
@@ -260,7 +264,7 @@ private:
                 for (int i = 0; i < mc; i++) {
                     const int n = order[i];
                     const int64_t r = (int64_t)time(s, d, lens[n]) * N + n;
-                    const R* gx = big + r * fw;
+                    const R* gx = big + r * gxld;
                     R* ghRow = ghb + (int64_t)i * fw;
                     R* y = Y + r * yw + ydir;
                     R* gates = gatesBase ? gatesBase + r * sw : nullptr;
@@ -288,7 +292,7 @@ private:
                     for (int i = 0; i < mc; i++) {
                         const int n = order[i];
                         const int64_t r = (int64_t)time(s, d, lens[n]) * N + n;
-                        GruForwardRow<R> a{big + r * fw, w.biasx, ghb + (int64_t)i * fw, nullptr, hprev + (int64_t)i * hp,
+                        GruForwardRow<R> a{big + r * gxld, w.biasx, ghb + (int64_t)i * fw, nullptr, hprev + (int64_t)i * hp,
                                            hnext + (int64_t)i * hp, Y + r * yw + ydir,
                                            gatesBase ? gatesBase + r * sw : nullptr, nullptr, hp, H};
                         K.gru_forward_rb2(a, 2 * q, 2 * q + 2);
@@ -326,7 +330,7 @@ private:
      */
     void recurrent(const SlotWeights<R>& w, int mc, const R* A, int64_t col0, int ncols) {
         R* ghb = at(P.gh);
-        if (!stepBlas) {
+        if (!blas) {
             constexpr int NR = panel_width<R>();
             PG.multiply(mc, H, A, hp, w.whhTp + (col0 / NR) * H * NR, (int64_t)H * NR, ncols / NR, ghb + col0, fw,
                         false);
@@ -334,6 +338,25 @@ private:
             gemv(ncols, H, (R)1, w.whh + col0 * hp, hp, A, (R)0, ghb + col0);
         } else {
             gemm(false, false, mc, ncols, H, (R)1, A, hp, w.whhT + col0, fw, (R)0, ghb + col0, fw);
+        }
+    }
+
+    /** Rows per task of the large packed products: a multiple of every MR (6, 3, 1). */
+    static constexpr int PACKED_ROW_CHUNK = 192;
+
+    /**
+     * C[m][panels*NR] (+)= A[m][K] Bp with the packed kernel, rows in blocks of about 256 KB of A (kept in L2 while
+     * the panels pass over it). Blocking changes no result: every element is one chain over k.
+     */
+    void packed_rows(int mrows, int K, const R* A, int64_t lda, const R* Bp, int panels, R* C, int64_t ldc,
+                     bool accumulate) {
+        constexpr int NR = panel_width<R>();
+        int64_t mc = (256 * 1024 / (int64_t)sizeof(R)) / (K > 0 ? K : 1);
+        mc = mc < 6 ? 6 : mc > PACKED_ROW_CHUNK ? PACKED_ROW_CHUNK : mc / 6 * 6;
+        for (int r0 = 0; r0 < mrows; r0 += (int)mc) {
+            const int rc = (int)(mrows - r0 < mc ? mrows - r0 : mc);
+            PG.multiply(rc, K, A + (int64_t)r0 * lda, lda, Bp, (int64_t)K * NR, panels, C + (int64_t)r0 * ldc, ldc,
+                        accumulate);
         }
     }
 
@@ -357,9 +380,10 @@ private:
                 zero(dst + H, hp - H);
             }
         }
-        // Layer 0's input rows for dW_ih, as the forward read them.
+        // Layer 0's input rows for OpenBLAS's dW_ih, as the forward read them (the packed path packs them from the
+        // caller's tensor directly).
         const R* x0 = input;
-        if (wantW && (C.batch_first || !full)) {
+        if (wantW && blas && (C.batch_first || !full)) {
             R* xs = at(P.xs);
             for (int64_t r = ra; r < rb; r++) {
                 const int t = (int)(r / N), n = (int)(r % N);
@@ -368,8 +392,9 @@ private:
             }
             x0 = xs;
         }
-        // dX of layer 0 goes straight to the caller's gradInput when it is time-major without lengths.
-        const bool dxInPlace = gradInput && !C.batch_first && full;
+        // dX of layer 0 goes straight to the caller's gradInput when it is time-major without lengths (OpenBLAS
+        // path; the packed kernel writes whole panels, so it goes through dxs).
+        const bool dxInPlace = blas && gradInput && !C.batch_first && full;
         for (int l = C.layers - 1; l >= 0; l--) {
             R* dyL = at((C.layers - 1 - l) % 2 == 0 ? P.dy0 : P.dy1);
             R* dx = nullptr;
@@ -379,15 +404,16 @@ private:
                 lddx = yw;
             } else if (gradInput) {
                 dx = dxInPlace ? gradInput : at(P.dxs);
-                lddx = I;
+                lddx = dxInPlace ? I : P.dxs_ld;
             }
             for (int d = 0; d < C.directions; d++) {
                 const int slot = l * C.directions + d;
                 const SlotWeights<R> w = WL.slot<R>(W, slot);
                 const R* X = l == 0 ? x0 : at(P.y(l - 1));
                 const int64_t ldx = l == 0 ? I : yw;
-                backward_layer(m, w, X, ldx, d, slot, slot, slot, at(P.y(l)), (int64_t)d * hp, dyL, dx, lddx,
-                               d == 0 ? (R)0 : (R)1, arg<const R>(call::GRAD_HN), arg<const R>(call::GRAD_CN));
+                backward_layer(m, w, X, ldx, l == 0 && x0 == input, d, slot, slot, slot, at(P.y(l)), (int64_t)d * hp,
+                               dyL, dx, lddx, d == 0 ? (R)0 : (R)1, arg<const R>(call::GRAD_HN),
+                               arg<const R>(call::GRAD_CN));
             }
         }
         if (gradInput && !dxInPlace) {
@@ -395,7 +421,7 @@ private:
             for (int64_t r = ra; r < rb; r++) {
                 const int t = (int)(r / N), n = (int)(r % N);
                 R* dst = gradInput + layout_offset(t, n, I);
-                if (t < lens[n]) copy(dst, dxs + r * I, I);
+                if (t < lens[n]) copy(dst, dxs + r * P.dxs_ld, I);
                 else zero(dst, I);  // the gradient past a length is exactly zero
             }
         }
@@ -421,8 +447,8 @@ private:
      * dW_ih, dW_hh and dX products over all steps as one set of fixed chunks, the weight gradients written out
      * and the carries out. `dx` (may be null) receives dX with leading dimension lddx, added when dxBeta is 1.
      */
-    void backward_layer(Member& m, const SlotWeights<R>& w, const R* X, int64_t ldx, int d, int slot, int ps,
-                        int wgIndex, const R* Y, int64_t ydir, const R* dyL, R* dx, int64_t lddx, R dxBeta,
+    void backward_layer(Member& m, const SlotWeights<R>& w, const R* X, int64_t ldx, bool xLayout, int d, int slot,
+                        int ps, int wgIndex, const R* Y, int64_t ydir, const R* dyL, R* dx, int64_t lddx, R dxBeta,
                         const R* dhInit, const R* dcInit) {
         const bool wantW = h[call::WEIGHT_GRADS] != 0;
         R* big = at(P.big);
@@ -459,9 +485,9 @@ private:
         for (int64_t r = ra; r < rb; r++) {
             const int t = (int)(r / N), n = (int)(r % N);
             if (t >= lens[n]) {
-                zero(big + r * dgw, dgw);
-                if (wantW) zero(hprevAll + r * hp, hp);
-            } else if (wantW) {
+                zero(big + r * dgld, dgw);
+                if (wantW && blas) zero(hprevAll + r * hp, hp);
+            } else if (wantW && blas) {
                 copy(hprevAll + r * hp, prev_h(Y, ydir, ps, d, t, n), hp);
             }
         }
@@ -473,7 +499,7 @@ private:
         const bool lbr = kind == CellKind::GRU_LINEAR_BEFORE_RESET;
         for (int s = maxLen - 1; s >= 0; s--) {
             const int mc = count[s];
-            R* dgS = at(P.dgstep) + (int64_t)(s & 1) * N * dgw;
+            R* dgS = at(P.dgstep) + (int64_t)(s & 1) * N * dgld;
             for (int q = q0; q < q1; q++) {
                 for (int i = 0; i < mc; i++) {
                     const int n = order[i];
@@ -482,20 +508,20 @@ private:
                     const R* dy = dyL + r * yw + ydir;
                     if (lstm) {
                         LstmBackwardRow<R> a{gatesBase + r * sw, cBase + r * hp, prev_c(ps, d, t, n), dy,
-                                             dhcarry + (int64_t)i * hp, dccarry + (int64_t)i * hp, dgS + (int64_t)i * dgw,
-                                             big + r * dgw, colsums, w.peep, peepsums, hp, H};
+                                             dhcarry + (int64_t)i * hp, dccarry + (int64_t)i * hp, dgS + (int64_t)i * dgld,
+                                             big + r * dgld, colsums, w.peep, peepsums, hp, H};
                         if (kind == CellKind::LSTM_PEEPHOLE) K.lstm_backward_peephole(a, 2 * q, 2 * q + 2);
                         else K.lstm_backward(a, 2 * q, 2 * q + 2);
                     } else if (is_gru(kind)) {
                         GruBackwardRow<R> a{gatesBase + r * sw, prev_h(Y, ydir, ps, d, t, n), dy, dhcarry + (int64_t)i * hp,
                                             drhb ? drhb + (int64_t)i * hp : nullptr, dhc + (int64_t)i * hp,
-                                            dgS + (int64_t)i * dgw, big + r * dgw, colsums, lbr ? 0 : 2 * hp,
+                                            dgS + (int64_t)i * dgld, big + r * dgld, colsums, lbr ? 0 : 2 * hp,
                                             lbr ? hp : 0, 3 * hp, hp, H};
                         if (lbr) K.gru_backward_lbr(a, 2 * q, 2 * q + 2);
                         else K.gru_backward_rb(a, 2 * q, 2 * q + 2);
                     } else {
-                        RnnBackwardRow<R> a{Y + r * yw + ydir, dy, dhcarry + (int64_t)i * hp, dgS + (int64_t)i * dgw,
-                                            big + r * dgw, colsums, H};
+                        RnnBackwardRow<R> a{Y + r * yw + ydir, dy, dhcarry + (int64_t)i * hp, dgS + (int64_t)i * dgld,
+                                            big + r * dgld, colsums, H};
                         if (kind == CellKind::RNN_RELU) K.rnn_backward_relu(a, 2 * q, 2 * q + 2);
                         else K.rnn_backward_tanh(a, 2 * q, 2 * q + 2);
                     }
@@ -516,8 +542,8 @@ private:
                             const int t = time(s, d, lens[n]);
                             const int64_t r = (int64_t)t * N + n;
                             GruBackwardRow<R> a{gatesBase + r * sw, prev_h(Y, ydir, ps, d, t, n), nullptr, nullptr,
-                                                drhb + (int64_t)i * hp, dhc + (int64_t)i * hp, dgS + (int64_t)i * dgw,
-                                                big + r * dgw, colsums, 2 * hp, 0, 3 * hp, hp, H};
+                                                drhb + (int64_t)i * hp, dhc + (int64_t)i * hp, dgS + (int64_t)i * dgld,
+                                                big + r * dgld, colsums, 2 * hp, 0, 3 * hp, hp, H};
                             K.gru_backward_reset(a, 2 * q, 2 * q + 2);
                         }
                         break;
@@ -537,41 +563,52 @@ private:
         }
         m.barrier();
 
-        // dW_ih, dW_hh and dX over all steps: one set of fixed chunks, shared dynamically.
+        // dW_ih, dW_hh and dX over all steps.
         R* accIh = wantW ? at(P.acc_ih) : nullptr;
         R* accHh = wantW ? at(P.acc_hh) : nullptr;
         R* accHn = wantW && kind == CellKind::GRU_RESET_BEFORE ? at(P.acc_hn) : nullptr;
         const int in = w.in_width;
+        const int ldIh = blas ? in : w.in_pad;
         const int mIh = fw;
         const int mHh = kind == CellKind::GRU_RESET_BEFORE ? 2 * hp : G.dgh_width();
         const int mHn = accHn ? hp : 0;
+        if (wantW && !blas) {
+            weight_products(m, X, ldx, xLayout, d, ps, Y, ydir, in, w.in_pad, accIh, accHh, accHn, mHh, mHn);
+        }
+        // OpenBLAS: the weight products in fixed chunks of dW rows; dX in row chunks. Shared dynamically.
         const int cIh = gemm_weight_chunk(mIh), cHh = gemm_weight_chunk(mHh), cHn = mHn ? gemm_weight_chunk(mHn) : 1;
-        const int nIh = wantW ? (mIh + cIh - 1) / cIh : 0;
-        const int nHh = wantW ? (mHh + cHh - 1) / cHh : 0;
-        const int nHn = wantW ? (mHn + cHn - 1) / cHn : 0;
-        const int cDx = gemm_row_chunk(rows);
+        const bool blasW = wantW && blas;
+        const int nIh = blasW ? (mIh + cIh - 1) / cIh : 0;
+        const int nHh = blasW ? (mHh + cHh - 1) / cHh : 0;
+        const int nHn = blasW ? (mHn + cHn - 1) / cHn : 0;
+        const int cDx = blas ? gemm_row_chunk(rows) : PACKED_ROW_CHUNK;
         const int nDx = dx ? (int)((rows + cDx - 1) / cDx) : 0;
         m.tasks(nIh + nHh + nHn + nDx, [&](int task) {
             if (task < nIh) {
                 const int c0 = task * cIh, mc = mIh - c0 < cIh ? mIh - c0 : cIh;
-                gemm_long_k(true, false, mc, in, rows, big + c0, dgw, X, ldx, accIh + (int64_t)c0 * in, in, (R)0);
+                gemm_long_k(true, false, mc, in, rows, big + c0, dgld, X, ldx, accIh + (int64_t)c0 * in, in, (R)0);
             } else if ((task -= nIh) < nHh) {
                 const int c0 = task * cHh, mc = mHh - c0 < cHh ? mHh - c0 : cHh;
-                gemm_long_k(true, false, mc, H, rows, big + G.dgh_offset() + c0, dgw, hprevAll, hp,
+                gemm_long_k(true, false, mc, H, rows, big + G.dgh_offset() + c0, dgld, hprevAll, hp,
                             accHh + (int64_t)c0 * hp, hp, (R)0);
             } else if ((task -= nHh) < nHn) {
                 const int c0 = task * cHn, mc = mHn - c0 < cHn ? mHn - c0 : cHn;
-                gemm_long_k(true, false, mc, H, rows, big + 2 * hp + c0, dgw, gatesBase + 3 * hp, sw,
+                gemm_long_k(true, false, mc, H, rows, big + 2 * hp + c0, dgld, gatesBase + 3 * hp, sw,
                             accHn + (int64_t)c0 * hp, hp, (R)0);
             } else {
                 task -= nHn;
                 const int64_t r0 = (int64_t)task * cDx;
                 const int rc = (int)(rows - r0 < cDx ? rows - r0 : cDx);
-                gemm(false, false, rc, in, fw, (R)1, big + r0 * dgw, dgw, w.wih, in, dxBeta, dx + r0 * lddx, lddx);
+                if (blas) {
+                    gemm(false, false, rc, in, fw, (R)1, big + r0 * dgld, dgld, w.wih, in, dxBeta, dx + r0 * lddx, lddx);
+                } else {
+                    packed_rows(rc, fw, big + r0 * dgld, dgld, w.wihp, w.in_pad / panel_width<R>(), dx + r0 * lddx, lddx,
+                                dxBeta != (R)0);
+                }
             }
         });
 
-        if (wantW) write_weight_grads(m, in, wgIndex, accIh, accHh, accHn, colsums, peepsums);
+        if (wantW) write_weight_grads(m, ldIh, wgIndex, accIh, accHh, accHn, colsums, peepsums);
         R* gradH0 = arg<R>(call::GRAD_H0);
         R* gradC0 = arg<R>(call::GRAD_C0);
         for (int i = m.from(N, 1); i < m.to(N, 1); i++) {
@@ -583,20 +620,97 @@ private:
     }
 
     /**
+     * The weight-gradient products with the packed kernel, over all rows in K blocks of Plan::K_BLOCK: per block
+     * the team packs B (the layer input, h_{t-1}, and for the reset-before GRU r*h_{t-1}; rows past a length as
+     * zeros) panel by panel, meets at a barrier, and each member multiplies its rows of dW (dG^T read in place),
+     * overwriting at the first block and adding at the others; a barrier before the next block reuses the packed B.
+     * Every element is one chain per block, the blocks added in order, whoever computes it.
+     */
+    void weight_products(Member& m, const R* X, int64_t ldx, bool xLayout, int d, int ps, const R* Y, int64_t ydir,
+                         int in, int inPad, R* accIh, R* accHh, R* accHn, int mHh, int mHn) {
+        constexpr int NR = panel_width<R>();
+        const int KB = Plan::K_BLOCK;
+        R* big = at(P.big);
+        R* bx = at(P.bpack);
+        const int pX = inPad / NR, pH = hp / NR, pN = mHn ? hp / NR : 0;
+        R* bh = bx + (int64_t)pX * KB * NR;
+        R* bn = bh + (int64_t)pH * KB * NR;
+        const R* gatesBase = sw > 0 ? at(P.gates(ps)) : nullptr;
+        const int panels = pX + pH + pN;
+        const int mIh = fw, total = mIh + mHh + mHn;
+        const int i0 = m.from(total, 6), i1 = m.to(total, 6);  // 6: a multiple of every tile height
+        for (int64_t k0 = 0; k0 < rows; k0 += KB) {
+            const int kc = (int)(rows - k0 < KB ? rows - k0 : KB);
+            for (int p = m.from(panels, 1); p < m.to(panels, 1); p++) {
+                R* dst;
+                int width, c0;
+                if (p < pX) {
+                    dst = bx + (int64_t)p * KB * NR;
+                    c0 = p * NR;
+                    width = in;
+                } else if (p < pX + pH) {
+                    dst = bh + (int64_t)(p - pX) * KB * NR;
+                    c0 = (p - pX) * NR;
+                    width = hp;
+                } else {
+                    dst = bn + (int64_t)(p - pX - pH) * KB * NR;
+                    c0 = (p - pX - pH) * NR;
+                    width = hp;
+                }
+                const int wc = width - c0 < NR ? width - c0 : NR;
+                for (int k = 0; k < kc; k++) {
+                    const int64_t r = k0 + k;
+                    const int t = (int)(r / N), n = (int)(r % N);
+                    R* row = dst + (int64_t)k * NR;
+                    if (t >= lens[n]) {
+                        zero(row, NR);
+                        continue;
+                    }
+                    const R* src;
+                    if (p < pX) src = xLayout ? X + layout_offset(t, n, I) : X + r * ldx;
+                    else if (p < pX + pH) src = prev_h(Y, ydir, ps, d, t, n);
+                    else src = gatesBase + r * sw + 3 * hp;
+                    copy(row, src + c0, wc);
+                    if (wc < NR) zero(row + wc, NR - wc);
+                }
+            }
+            m.barrier();
+            const R* A = big + k0 * dgld;
+            const bool acc = k0 > 0;
+            // this member's rows of [dW_ih | dW_hh | dW_hn] (the rows of each are dG's columns)
+            int a = i0 > 0 ? i0 : 0, b = i1 < mIh ? i1 : mIh;
+            if (a < b) PG.multiply_at(b - a, kc, A + a, dgld, bx, (int64_t)KB * NR, pX, accIh + (int64_t)a * inPad, inPad, acc);
+            a = (i0 > mIh ? i0 : mIh) - mIh;
+            b = (i1 < mIh + mHh ? i1 : mIh + mHh) - mIh;
+            if (a < b) {
+                PG.multiply_at(b - a, kc, A + G.dgh_offset() + a, dgld, bh, (int64_t)KB * NR, pH, accHh + (int64_t)a * hp,
+                               hp, acc);
+            }
+            a = (i0 > mIh + mHh ? i0 : mIh + mHh) - mIh - mHh;
+            b = (i1 < total ? i1 : total) - mIh - mHh;
+            if (a < b) {
+                PG.multiply_at(b - a, kc, A + 2 * hp + a, dgld, bn, (int64_t)KB * NR, pN, accHn + (int64_t)a * hp, hp,
+                               acc);
+            }
+            m.barrier();
+        }
+    }
+
+    /**
      * dh[0..mc) units [u0, u0 + grain) (+)= dG[0..mc) columns [dgCol, dgCol + k) W, W's rows [wRow0, wRow0 + k):
      * a GEMM with the backward weights, or for a single row a GEMV with the rows of W_hh^T.
      */
     void dh_product(const SlotWeights<R>& w, int mc, const R* A, int k, int wRow0, int64_t u0, R* out, R beta) {
         const int gu = G.grain;
-        if (!stepBlas) {
+        if (!blas) {
             constexpr int NR = panel_width<R>();
             const int64_t kw = G.dgh_width();
-            PG.multiply(mc, k, A, dgw, w.whhp + ((u0 / NR) * kw + wRow0) * NR, kw * NR, gu / NR, out + u0, hp,
+            PG.multiply(mc, k, A, dgld, w.whhp + ((u0 / NR) * kw + wRow0) * NR, kw * NR, gu / NR, out + u0, hp,
                         beta != (R)0);
         } else if (mc == 1) {
             gemv(gu, k, (R)1, w.whhT + u0 * fw + wRow0, fw, A, beta, out + u0);
         } else {
-            gemm(false, false, mc, gu, k, (R)1, A, dgw, w.whh + (int64_t)wRow0 * hp + u0, hp, beta, out + u0, hp);
+            gemm(false, false, mc, gu, k, (R)1, A, dgld, w.whh + (int64_t)wRow0 * hp + u0, hp, beta, out + u0, hp);
         }
     }
 
@@ -688,18 +802,23 @@ private:
         R* dx = nullptr;
         int64_t lddx = 0;
         if (gradInput) {
-            dx = layer == 0 ? gradInput : at(P.dxs);
-            lddx = layer == 0 ? I : ldx;
+            const bool inPlace = blas && layer == 0;
+            dx = inPlace ? gradInput : at(P.dxs);
+            lddx = inPlace ? I : P.dxs_ld;
         }
         // The step's gradient of h_t enters as its output gradient; nothing is carried from a later step.
-        backward_layer(m, w, X, ldx, 0, 0, 0, 0, at(P.y(0)), 0, dy, dx, lddx, (R)0, nullptr,
+        backward_layer(m, w, X, ldx, false, 0, 0, 0, 0, at(P.y(0)), 0, dy, dx, lddx, (R)0, nullptr,
                        arg<const R>(call::GRAD_CN));
-        if (gradInput && layer > 0) {
+        if (gradInput && dx != gradInput) {
             const int D = C.directions;
             const R* dxs = at(P.dxs);
             for (int n = m.from(N, 1); n < m.to(N, 1); n++) {
-                for (int dd = 0; dd < D; dd++) {
-                    copy(gradInput + ((int64_t)n * D + dd) * H, dxs + (int64_t)n * ldx + (int64_t)dd * hp, H);
+                if (layer == 0) {
+                    copy(gradInput + (int64_t)n * I, dxs + (int64_t)n * lddx, I);
+                } else {
+                    for (int dd = 0; dd < D; dd++) {
+                        copy(gradInput + ((int64_t)n * D + dd) * H, dxs + (int64_t)n * lddx + (int64_t)dd * hp, H);
+                    }
                 }
             }
         }

@@ -25,6 +25,8 @@ void pack_slot(const WeightsLayout& layout, void* base, int slot, const int64_t*
     T* pp = const_cast<T*>(w.peep);
     T* whhTp = const_cast<T*>(w.whhTp);
     T* whhp = const_cast<T*>(w.whhp);
+    T* wihTp = const_cast<T*>(w.wihTp);
+    T* wihp = const_cast<T*>(w.wihp);
     const int NR = 128 / (int)sizeof(T);
     const int kw = gl.dgh_width();
     const bool lbr = c.kind == CellKind::GRU_LINEAR_BEFORE_RESET;
@@ -37,6 +39,8 @@ void pack_slot(const WeightsLayout& layout, void* base, int slot, const int64_t*
                 const int k = layer == 0 ? x : (x / H) * hp + x % H;
                 wihT[(int64_t)k * fw + col] = src[x];
                 wihB[(int64_t)xr * in + k] = src[x];
+                wihTp[((int64_t)(col / NR) * in + k) * NR + col % NR] = src[x];
+                wihp[((int64_t)(k / NR) * fw + xr) * NR + k % NR] = src[x];
             }
             const T* hsrc = (const T*)(intptr_t)blocks[call::WG_HH + g] + (int64_t)j * H;
             for (int k = 0; k < H; k++) {

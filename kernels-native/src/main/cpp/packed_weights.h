@@ -15,6 +15,11 @@
 //                      forward columns [p*NR, (p+1)*NR) as H rows of NR; B of the per-step recurrent product
 //   whhp               W_hh in panels: panel p holds units [p*NR, (p+1)*NR) as dgh_width rows of NR (forward
 //                      column order); B of the per-step dh product
+//   wihTp              W_ih^T in panels: forward columns as `in` rows of NR; B of the input GEMM
+//   wihp               W_ih in panels: input columns (padded to NR) as fw rows of NR (dG's input-side order);
+//                      B of the dX GEMM
+// The row-major forms (wihT, whhT, wih, whh) are what OpenBLAS reads (the dW products never need them; the
+// others when rnn4j.native.gemm=openblas).
 //
 // `in` is I for layer 0 and D*Hp above (the layer below's padded output). Padded rows and columns are zero.
 #ifndef RNN4J_PACKED_WEIGHTS_H
@@ -37,7 +42,10 @@ struct SlotWeights {
     const T* peep;
     const T* whhTp;
     const T* whhp;
+    const T* wihTp;
+    const T* wihp;
     int in_width;  // K of the input GEMM
+    int in_pad;    // in_width rounded up to the panel width: the columns the packed dX product writes
 };
 
 struct WeightsLayout {
@@ -48,6 +56,12 @@ struct WeightsLayout {
     explicit WeightsLayout(const Config& c) : cfg(c), gl(c.kind, c.hidden, c.element_bytes), hp(gl.hp), fw(gl.fwd_width()) {}
 
     int in_width(int layer) const { return layer == 0 ? cfg.input_size : cfg.directions * hp; }
+
+    /** in_width rounded up to a panel (128 bytes). */
+    int in_pad(int layer) const {
+        const int nr = 128 / cfg.element_bytes;
+        return (in_width(layer) + nr - 1) / nr * nr;
+    }
 
     /** Bytes of one slot of layer `layer`. */
     int64_t slot_bytes(int layer) const {
@@ -60,6 +74,8 @@ struct WeightsLayout {
         b += align64(3 * (int64_t)hp * E);         // peep
         b += align64((int64_t)cfg.hidden * fw * E);  // whhTp
         b += align64((int64_t)gl.dgh_width() * hp * E);  // whhp
+        b += align64(in * fw * E);                 // wihTp
+        b += align64((int64_t)in_pad(layer) * fw * E);  // wihp
         return b;
     }
 
@@ -96,6 +112,11 @@ struct WeightsLayout {
         w.whhTp = (const T*)p;
         p += align64((int64_t)cfg.hidden * fw * E);
         w.whhp = (const T*)p;
+        p += align64((int64_t)gl.dgh_width() * hp * E);
+        w.wihTp = (const T*)p;
+        p += align64(in * fw * E);
+        w.wihp = (const T*)p;
+        w.in_pad = in_pad(layer);
         return w;
     }
 };

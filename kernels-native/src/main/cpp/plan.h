@@ -44,7 +44,7 @@ enum : int {
     LAYER = 15,
     DIRECTION = 16,
     WEIGHT_GRADS = 17,
-    STEP_GEMM_OPENBLAS = 18,  // 1: the per-step products through OpenBLAS instead of the packed micro-kernel
+    GEMM_OPENBLAS = 18,       // 1: the per-step, input and dX products through OpenBLAS instead of the packed kernel
     TEAM_MIN_FLOPS = 19,      // calls with fewer flops run alone on the calling thread
     // addresses (0 = absent); the step calls use the sequence names: hPrev = H0, cPrev = C0, hNext = HN,
     // cNext = CN, gradHNext = GRAD_HN, gradCNext = GRAD_CN, gradHPrev = GRAD_H0, gradCPrev = GRAD_C0
@@ -86,6 +86,15 @@ inline int64_t align64(int64_t x) {
     return (x + 63) & ~(int64_t)63;
 }
 
+/**
+ * A row stride for a matrix `width` elements wide that some product walks down column-wise (dG^T in the weight
+ * gradients): a multiple of 256 bytes puts every row's line of one column in the same L1 set, so such strides
+ * get 64 bytes more (as oneDNN's get_good_ld).
+ */
+inline int good_ld(int width, int elementBytes) {
+    return (int64_t)width * elementBytes % 256 == 0 ? width + 64 / elementBytes : width;
+}
+
 struct Plan {
     Config cfg;
     GateLayout gl;
@@ -94,6 +103,7 @@ struct Plan {
 
     int slots;     // layer directions with saved state (1 for a step plan)
     int hp, fw, dgw, sw, yw;
+    int gx_ld, dg_ld;  // row strides of Gx and dG in `big` (and of the per-step dG): fw, dgw padded (good_ld)
     int in_width_max;  // widest K of an input GEMM: I, or D*Hp above layer 0 (or a stepped layer > 0)
     int64_t rows_cap;  // cap_t * cap_n
 
@@ -105,7 +115,12 @@ struct Plan {
     int64_t slot_base, slot_bytes, gates_rel, c_rel, h0_rel, c0_rel;
     // scratch (byte offsets)
     int64_t big, gh, hbuf, cst, rh, xs, hprev, dy0, dy1, dgstep, dhc, dhcarry, dccarry, drh, dxs;
-    int64_t acc_ih, acc_hh, acc_hn, colsums, peepsums, order, lens, count;
+    int64_t acc_ih, acc_hh, acc_hn, colsums, peepsums, bpack, order, lens, count;
+    int dxs_ld;      // row stride of dxs
+    int in_pad_max;  // in_width_max rounded up to a panel: the row stride of acc_ih for the packed products
+
+    /** Rows (steps x samples) per K block of the packed weight-gradient products. */
+    static constexpr int K_BLOCK = 256;
     int64_t total;
 
     Plan(const Config& c, int capT, int capN, bool train, bool stepPlan)
@@ -117,12 +132,18 @@ struct Plan {
         fw = gl.fwd_width();
         dgw = gl.dg_width();
         sw = gl.saved_width();
+        gx_ld = good_ld(fw, c.element_bytes);
+        dg_ld = good_ld(dgw, c.element_bytes);
         slots = step ? 1 : c.state_rows();
         yw = step ? hp : c.directions * hp;
         int above = c.directions * hp;
         in_width_max = c.input_size;
         if (c.layers > 1 && above > in_width_max) in_width_max = above;
         rows_cap = (int64_t)capT * capN;
+        {
+            const int nr = 128 / c.element_bytes;
+            in_pad_max = (in_width_max + nr - 1) / nr * nr;
+        }
         const int64_t N = capN;
         const int64_t R = rows_cap;
 
@@ -162,7 +183,7 @@ struct Plan {
             at = align64(at + bytes);
             return o;
         };
-        int bigWidth = training && dgw > fw ? dgw : fw;
+        int bigWidth = training && dg_ld > gx_ld ? dg_ld : gx_ld;
         int64_t xsRows = step ? N : R;
         int xsWidth = step ? in_width_max : c.input_size;
         big = take(R * bigWidth * E);
@@ -175,20 +196,26 @@ struct Plan {
             hprev = take(R * hp * E);
             dy0 = take(R * yw * E);
             dy1 = take(!step && c.layers > 1 ? R * yw * E : 0);
-            dgstep = take(2 * N * dgw * E);
+            dgstep = take(2 * N * dg_ld * E);
             dhc = take(N * hp * E);
             dhcarry = take(N * hp * E);
             dccarry = take(lstm ? N * hp * E : 0);
             drh = take(c.kind == CellKind::GRU_RESET_BEFORE ? N * hp * E : 0);
-            dxs = take(xsRows * xsWidth * E);
-            acc_ih = take((int64_t)fw * in_width_max * E);
+            // dX of layer 0 (or of a step) before it is copied out: panel-wide rows for the packed product
+            const int nr = 128 / c.element_bytes;
+            dxs_ld = (xsWidth + nr - 1) / nr * nr;
+            dxs = take(xsRows * dxs_ld * E);
+            acc_ih = take((int64_t)fw * in_pad_max * E);
             acc_hh = take((int64_t)gl.dgh_width() * hp * E);
             acc_hn = take(c.kind == CellKind::GRU_RESET_BEFORE ? (int64_t)hp * hp * E : 0);
             colsums = take((int64_t)dgw * E);
             peepsums = take(c.kind == CellKind::LSTM_PEEPHOLE ? 3 * (int64_t)hp * E : 0);
+            // one K block of the weight-gradient products' B, packed: the layer input, h_{t-1}, and r*h_{t-1}
+            bpack = take((int64_t)K_BLOCK * (in_pad_max + 2 * hp) * E);
         } else {
             hprev = dy0 = dy1 = dgstep = dhc = dhcarry = dccarry = drh = dxs = 0;
-            acc_ih = acc_hh = acc_hn = colsums = peepsums = 0;
+            dxs_ld = 0;
+            acc_ih = acc_hh = acc_hn = colsums = peepsums = bpack = 0;
         }
         order = take(N * 4);
         lens = take(N * 4);

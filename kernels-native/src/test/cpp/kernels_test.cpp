@@ -5,8 +5,8 @@
 //   - every fused post-GEMM pass (forward and backward of each cell) against scalar formulas computed in double
 //     precision, for hidden sizes that hit every tail, with padded units exactly zero and nothing written past the
 //     rows given (guard values around every buffer),
-//   - the packed micro-kernel against a naive product, its single-row path against its tile path bit for bit, and
-//     its accumulate mode.
+//   - the packed micro-kernel against a naive product, its single-row path and its strided-A (transposed) path
+//     against its tile path bit for bit, and its accumulate mode.
 // Exit status 0 when everything passes; the failures are printed.
 #include <cmath>
 #include <cstdio>
@@ -342,6 +342,20 @@ void packed(int bits, std::mt19937& r) {
                         fail(tag + ": the single-row path differs from the tile path in row " + std::to_string(i));
                     }
                 }
+                // A stored transposed (element (i, k) at At[k*ldt + i]), tiles outer: the same chains, the same bits
+                const int ldt = m + 5;
+                Buf<T> At((size_t)K * ldt), Ct((size_t)m * ldc);
+                Ct.fill(r, 1);
+                for (int i = 0; i < m; i++)
+                    for (int k = 0; k < K; k++) At[(size_t)k * ldt + i] = A[(size_t)i * lda + k];
+                G.multiply_at(m, K, At.p(), ldt, Bp.p(), (int64_t)K * NR, panels, Ct.p(), ldc, false);
+                for (int i = 0; i < m; i++) {
+                    checks++;
+                    if (std::memcmp(Ct.p() + (size_t)i * ldc, C.p() + (size_t)i * ldc, sizeof(T) * panels * NR) != 0) {
+                        fail(tag + ": the strided-A path differs from the row-major path in row " + std::to_string(i));
+                    }
+                }
+                guards<T>({&At, &Ct}, tag + " strided A");
                 std::vector<T> once(C.p(), C.p() + (size_t)m * ldc);
                 G.multiply(m, K, A.p(), lda, Bp.p(), (int64_t)K * NR, panels, C.p(), ldc, true);
                 for (int i = 0; i < m; i++) {

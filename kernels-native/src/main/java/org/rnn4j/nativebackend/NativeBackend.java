@@ -20,8 +20,11 @@ import org.rnn4j.spi.RnnBackend;
  * arguments, {@link NativeWeights} and {@link NativePlan} are its prepared weights and plans.
  */
 final class NativeBackend implements RnnBackend {
-    /** System property: {@code openblas} runs the per-step products through OpenBLAS instead of the packed kernel. */
-    static final String STEP_GEMM_PROPERTY = "rnn4j.native.stepgemm";
+    /**
+     * System property: {@code openblas} runs the per-step, input and dX products through OpenBLAS instead of the
+     * packed C++ kernel (for comparison); the dW products always use OpenBLAS.
+     */
+    static final String GEMM_PROPERTY = "rnn4j.native.gemm";
 
     /**
      * System property: calls with fewer floating-point operations than this run alone on the calling thread
@@ -32,16 +35,16 @@ final class NativeBackend implements RnnBackend {
     private final int threads;
     /** Calls below this many flops run alone (see {@link #TEAM_MIN_FLOPS_PROPERTY}). */
     final long teamMinFlops;
-    /** Whether the per-step products go through OpenBLAS (for comparison) rather than the packed micro-kernel. */
-    final boolean stepGemmOpenblas;
+    /** Whether every product goes through OpenBLAS (for comparison) rather than the packed kernel. */
+    final boolean gemmOpenblas;
     private long team;
 
     NativeBackend(int threads) {
-        String stepGemm = System.getProperty(STEP_GEMM_PROPERTY, "packed").trim();
-        if (!stepGemm.equalsIgnoreCase("packed") && !stepGemm.equalsIgnoreCase("openblas")) {
-            throw new IllegalArgumentException(STEP_GEMM_PROPERTY + ": expected packed or openblas but was " + stepGemm);
+        String gemm = System.getProperty(GEMM_PROPERTY, "packed").trim();
+        if (!gemm.equalsIgnoreCase("packed") && !gemm.equalsIgnoreCase("openblas")) {
+            throw new IllegalArgumentException(GEMM_PROPERTY + ": expected packed or openblas but was " + gemm);
         }
-        this.stepGemmOpenblas = stepGemm.equalsIgnoreCase("openblas");
+        this.gemmOpenblas = gemm.equalsIgnoreCase("openblas");
         this.teamMinFlops = Long.getLong(TEAM_MIN_FLOPS_PROPERTY, 1_000_000L);
         NativeLibraryInfo.requireLoaded();
         // The team shares the work of every product; OpenBLAS's own pool would spin on the same cores.

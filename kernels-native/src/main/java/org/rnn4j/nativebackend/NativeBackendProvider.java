@@ -36,12 +36,13 @@ public final class NativeBackendProvider implements BackendProvider {
         NativeLibraryInfo info = NativeLibraryInfo.load();
         StringBuilder sb = new StringBuilder();
         int bits = info.kernelSimdBits();
-        boolean stepBlas = "openblas".equalsIgnoreCase(System.getProperty(NativeBackend.STEP_GEMM_PROPERTY, "").trim());
-        sb.append("C++ kernels; input, dW and dX GEMMs: OpenBLAS ").append(info.openblasVersion()).append(" core ")
-                .append(info.openblasCoreName()).append(" (one OpenBLAS thread per team member); per-step GEMMs: ")
-                .append(stepBlas ? "OpenBLAS (" + NativeBackend.STEP_GEMM_PROPERTY + "=openblas)"
-                        : "packed C++ micro-kernel " + (bits >= 512 ? "6x32 floats / 6x16 doubles"
-                        : bits >= 256 ? "3x32 floats / 3x16 doubles" : "1x32 floats / 1x16 doubles") + " on weights packed once")
+        boolean blas = "openblas".equalsIgnoreCase(System.getProperty(NativeBackend.GEMM_PROPERTY, "").trim());
+        String kernel = "packed C++ kernel " + (bits >= 512 ? "6x32 floats / 6x16 doubles"
+                : bits >= 256 ? "3x32 floats / 3x16 doubles" : "1x32 floats / 1x16 doubles") + " on weights packed once";
+        sb.append("C++ kernels; input, per-step and dX GEMMs: ")
+                .append(blas ? "OpenBLAS (" + NativeBackend.GEMM_PROPERTY + "=openblas)" : kernel)
+                .append("; dW GEMMs: OpenBLAS ").append(info.openblasVersion()).append(" core ")
+                .append(info.openblasCoreName()).append(" (one OpenBLAS thread per team member)")
                 .append("; fused post-GEMM passes: ")
                 .append(NativeLibraryInfo.simdDispatchName(bits))
                 .append(" (run-time dispatch); threads: ").append(Cpu.physicalCores())

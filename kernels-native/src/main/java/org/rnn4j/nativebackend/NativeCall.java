@@ -31,7 +31,7 @@ final class NativeCall {
             BATCH_FIRST = 6, CAPACITY_T = 7, CAPACITY_N = 8, TRAINING = 9, STEP = 10, T = 11, N = 12,
             HAS_LENGTHS = 13, ACCUMULATE = 14, LAYER = 15, DIRECTION = 16, WEIGHT_GRADS = 17, INPUT = 20,
             OUTPUT = 21, H0 = 22, C0 = 23, HN = 24, CN = 25, GRAD_OUTPUT = 26, GRAD_HN = 27, GRAD_CN = 28,
-            GRAD_INPUT = 29, GRAD_H0 = 30, GRAD_C0 = 31, USED_WORDS = 32, STEP_GEMM_OPENBLAS = 18,
+            GRAD_INPUT = 29, GRAD_H0 = 30, GRAD_C0 = 31, USED_WORDS = 32, GEMM_OPENBLAS = 18,
             TEAM_MIN_FLOPS = 19;
     /** Entries per slot of a gate-block address table: W_ih, W_hh, b_ih, b_hh blocks 0..3, peepholes 0..2. */
     static final int WG_COUNT = 19;
@@ -208,7 +208,7 @@ final class NativeCall {
     /** The words every call writes: the configuration, capacity, T, N, and everything else zero; the lengths. */
     private static void header(MemorySegment h, NativeBackend b, NativePlan p, int t, int n, SequenceArgs a) {
         for (int word = 0; word < USED_WORDS; word++) put(h, word, 0);
-        put(h, STEP_GEMM_OPENBLAS, b.stepGemmOpenblas ? 1 : 0);
+        put(h, GEMM_OPENBLAS, b.gemmOpenblas ? 1 : 0);
         put(h, TEAM_MIN_FLOPS, b.teamMinFlops);
         RnnConfig c = p.config;
         put(h, ELEMENT_BYTES, p.elementBytes);
