@@ -860,7 +860,7 @@ void run_call(int op, Team* team, const void* weights, void* workspace) {
     const int64_t* header = (const int64_t*)workspace;
     const Config cfg = config_from(header);
     const Plan plan(cfg, (int)header[call::CAPACITY_T], (int)header[call::CAPACITY_N], header[call::TRAINING] != 0,
-                    header[call::STEP] != 0);
+                    header[call::STEP] != 0, header[call::GEMM_OPENBLAS] != 0);
     char* ws = (char*)workspace;
     if (cfg.element_bytes == 4) run_typed<float>(op, team, plan, header, ws, weights);
     else run_typed<double>(op, team, plan, header, ws, weights);

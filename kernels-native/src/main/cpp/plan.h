@@ -123,7 +123,8 @@ struct Plan {
     static constexpr int K_BLOCK = 256;
     int64_t total;
 
-    Plan(const Config& c, int capT, int capN, bool train, bool stepPlan)
+    /** `openblas`: the layout for the OpenBLAS products (rnn4j.native.gemm=openblas), which also need hprev. */
+    Plan(const Config& c, int capT, int capN, bool train, bool stepPlan, bool openblas)
         : cfg(c), gl(c.kind, c.hidden, c.element_bytes), cap_t(capT), cap_n(capN), training(train),
           step(stepPlan) {
         const int64_t E = c.element_bytes;
@@ -193,7 +194,7 @@ struct Plan {
         rh = take(c.kind == CellKind::GRU_RESET_BEFORE ? N * hp * E : 0);
         xs = take(xsRows * xsWidth * E);
         if (training) {
-            hprev = take(R * hp * E);
+            hprev = take(openblas ? R * hp * E : 0);  // h_{t-1} of every row, gathered for OpenBLAS's dW_hh
             dy0 = take(R * yw * E);
             dy1 = take(!step && c.layers > 1 ? R * yw * E : 0);
             dgstep = take(2 * N * dg_ld * E);

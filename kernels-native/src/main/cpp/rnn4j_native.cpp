@@ -25,10 +25,11 @@ Config make_config(int elementBytes, int kind, int inputSize, int hidden, int la
     return c;
 }
 
+/** `flags`: 1 training, 2 step plan, 4 the OpenBLAS products (rnn4j.native.gemm=openblas). */
 Plan make_plan(int elementBytes, int kind, int inputSize, int hidden, int layers, int directions, int capT, int capN,
-               int training, int step) {
-    return Plan(make_config(elementBytes, kind, inputSize, hidden, layers, directions), capT, capN, training != 0,
-                step != 0);
+               int flags) {
+    return Plan(make_config(elementBytes, kind, inputSize, hidden, layers, directions), capT, capN, (flags & 1) != 0,
+                (flags & 2) != 0, (flags & 4) != 0);
 }
 
 }  // namespace
@@ -41,18 +42,16 @@ void team_destroy(int64_t team) {
     delete (Team*)(intptr_t)team;
 }
 
-int64_t workspace_bytes(int e, int k, int i, int h, int l, int d, int capT, int capN, int training, int step) {
-    return make_plan(e, k, i, h, l, d, capT, capN, training, step).total;
+int64_t workspace_bytes(int e, int k, int i, int h, int l, int d, int capT, int capN, int flags) {
+    return make_plan(e, k, i, h, l, d, capT, capN, flags).total;
 }
 
-int64_t workspace_lengths_offset(int e, int k, int i, int h, int l, int d, int capT, int capN, int training,
-                                 int step) {
-    return make_plan(e, k, i, h, l, d, capT, capN, training, step).lengths_offset;
+int64_t workspace_lengths_offset(int e, int k, int i, int h, int l, int d, int capT, int capN, int flags) {
+    return make_plan(e, k, i, h, l, d, capT, capN, flags).lengths_offset;
 }
 
-int64_t workspace_weight_grads_offset(int e, int k, int i, int h, int l, int d, int capT, int capN, int training,
-                                      int step) {
-    return make_plan(e, k, i, h, l, d, capT, capN, training, step).weight_grads_offset;
+int64_t workspace_weight_grads_offset(int e, int k, int i, int h, int l, int d, int capT, int capN, int flags) {
+    return make_plan(e, k, i, h, l, d, capT, capN, flags).weight_grads_offset;
 }
 
 int64_t weights_bytes(int e, int k, int i, int h, int l, int d) {

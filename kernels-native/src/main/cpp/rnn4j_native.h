@@ -17,13 +17,16 @@ int64_t team_create(int threads);
 /** Stops the team's workers and frees it. */
 void team_destroy(int64_t team);
 
-/** Workspace layout (plan.h) for a configuration and capacity: total bytes, and two offsets in the header. */
+/**
+ * Workspace layout (plan.h) for a configuration and capacity: total bytes, and two offsets in the header.
+ * `flags`: 1 training, 2 a step plan, 4 the layout for the OpenBLAS products (rnn4j.native.gemm=openblas).
+ */
 int64_t workspace_bytes(int elementBytes, int kind, int inputSize, int hidden, int layers, int directions, int capT,
-                        int capN, int training, int step);
+                        int capN, int flags);
 int64_t workspace_lengths_offset(int elementBytes, int kind, int inputSize, int hidden, int layers,
-                                 int directions, int capT, int capN, int training, int step);
+                                 int directions, int capT, int capN, int flags);
 int64_t workspace_weight_grads_offset(int elementBytes, int kind, int inputSize, int hidden, int layers,
-                                      int directions, int capT, int capN, int training, int step);
+                                      int directions, int capT, int capN, int flags);
 
 /** Bytes of the prepared weights (packed_weights.h). */
 int64_t weights_bytes(int elementBytes, int kind, int inputSize, int hidden, int layers, int directions);

@@ -70,12 +70,12 @@ final class NativeBackend implements RnnBackend {
 
     @Override
     public ExecutionPlan plan(PreparedWeights weights, RnnPlan capacity, Mode mode) {
-        return new NativePlan(capacity, mode, false);
+        return new NativePlan(capacity, mode, false, gemmOpenblas);
     }
 
     @Override
     public ExecutionPlan stepPlan(PreparedWeights weights, int maxBatch, Mode mode) {
-        return new NativePlan(new RnnPlan(weights.config(), 1, maxBatch), mode, true);
+        return new NativePlan(new RnnPlan(weights.config(), 1, maxBatch), mode, true, gemmOpenblas);
     }
 
     @Override

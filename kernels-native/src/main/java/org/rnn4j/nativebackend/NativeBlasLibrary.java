@@ -108,20 +108,23 @@ final class NativeBlasLibrary {
     @Name("team_destroy")
     static native void teamDestroy(long team);
 
-    /** Workspace bytes of a plan (the layout is computed in C++, plan.h). */
+    /**
+     * Workspace bytes of a plan (the layout is computed in C++, plan.h). {@code flags}: 1 training, 2 a step plan,
+     * 4 the OpenBLAS products.
+     */
     @Name("workspace_bytes")
     static native long workspaceBytes(int elementBytes, int kind, int inputSize, int hidden, int layers,
-                                      int directions, int capT, int capN, int training, int step);
+                                      int directions, int capT, int capN, int flags);
 
     /** Byte offset of the lengths in the workspace header. */
     @Name("workspace_lengths_offset")
     static native long workspaceLengthsOffset(int elementBytes, int kind, int inputSize, int hidden, int layers,
-                                              int directions, int capT, int capN, int training, int step);
+                                              int directions, int capT, int capN, int flags);
 
     /** Byte offset of the weight-gradient address table in the workspace header. */
     @Name("workspace_weight_grads_offset")
     static native long workspaceWeightGradsOffset(int elementBytes, int kind, int inputSize, int hidden, int layers,
-                                                  int directions, int capT, int capN, int training, int step);
+                                                  int directions, int capT, int capN, int flags);
 
     /** Bytes of the prepared weights. */
     @Name("weights_bytes")

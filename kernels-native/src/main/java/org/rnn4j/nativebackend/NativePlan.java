@@ -26,22 +26,21 @@ final class NativePlan implements ExecutionPlan {
     final long lengthsOffset;
     final long weightGradsOffset;
 
-    NativePlan(RnnPlan capacity, Mode mode, boolean step) {
+    NativePlan(RnnPlan capacity, Mode mode, boolean step, boolean openblas) {
         this.capacity = capacity;
         this.mode = mode;
         this.step = step;
         this.config = capacity.config();
         this.elementBytes = config.dtype() == DType.F32 ? 4 : 8;
         this.kind = CellKind.of(config.cell()).ordinal();
-        int training = mode == Mode.TRAINING ? 1 : 0;
-        int s = step ? 1 : 0;
+        int flags = (mode == Mode.TRAINING ? 1 : 0) | (step ? 2 : 0) | (openblas ? 4 : 0);
         int I = config.inputSize(), H = config.hiddenSize(), L = config.layers(), D = config.directions();
         int capT = capacity.seqLength(), capN = capacity.batch();
-        this.bytes = NativeBlasLibrary.workspaceBytes(elementBytes, kind, I, H, L, D, capT, capN, training, s);
+        this.bytes = NativeBlasLibrary.workspaceBytes(elementBytes, kind, I, H, L, D, capT, capN, flags);
         this.lengthsOffset = NativeBlasLibrary.workspaceLengthsOffset(elementBytes, kind, I, H, L, D, capT, capN,
-                training, s);
+                flags);
         this.weightGradsOffset = NativeBlasLibrary.workspaceWeightGradsOffset(elementBytes, kind, I, H, L, D, capT,
-                capN, training, s);
+                capN, flags);
     }
 
     @Override
