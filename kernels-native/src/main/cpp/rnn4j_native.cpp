@@ -35,7 +35,11 @@ Plan make_plan(int elementBytes, int kind, int inputSize, int hidden, int layers
 }  // namespace
 
 int64_t team_create(int threads) {
-    return (int64_t)(intptr_t) new Team(threads);
+    try {
+        return (int64_t)(intptr_t) new Team(threads);
+    } catch (...) {  // no C++ exception may cross the JNI glue
+        return 0;
+    }
 }
 
 void team_destroy(int64_t team) {

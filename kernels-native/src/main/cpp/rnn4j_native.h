@@ -12,7 +12,7 @@
 
 namespace rnn4j {
 
-/** A team of `threads` threads (the caller plus threads - 1 workers); returns its handle. */
+/** A team of `threads` threads (the caller plus threads - 1 workers); returns its handle, 0 if threads could not start. */
 int64_t team_create(int threads);
 /** Stops the team's workers and frees it. */
 void team_destroy(int64_t team);

@@ -21,7 +21,17 @@ constexpr int SPIN_BARRIER = 4000;
 
 Team::Team(int size) : size_(size < 1 ? 1 : size) {
     workers_.reserve(size_ - 1);
-    for (int i = 1; i < size_; i++) workers_.emplace_back([this, i] { worker_loop(i); });
+    try {
+        for (int i = 1; i < size_; i++) workers_.emplace_back([this, i] { worker_loop(i); });
+    } catch (...) {  // a thread could not start: stop the ones that did, then report
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            stop_.store(true, std::memory_order_release);
+        }
+        wake_.notify_all();
+        for (std::thread& t : workers_) t.join();
+        throw;
+    }
 }
 
 Team::~Team() {

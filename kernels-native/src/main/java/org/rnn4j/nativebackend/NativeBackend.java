@@ -51,6 +51,9 @@ final class NativeBackend implements RnnBackend {
         NativeBlasLibrary.openblasSingleThread();
         this.threads = threads;
         this.team = NativeBlasLibrary.teamCreate(threads);
+        if (team == 0) {
+            throw new IllegalStateException("backend 'native': could not start a team of " + threads + " threads");
+        }
     }
 
     @Override
