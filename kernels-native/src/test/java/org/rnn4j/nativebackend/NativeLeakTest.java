@@ -24,8 +24,10 @@ import org.rnn4j.StepWorkspace;
 /**
  * Native memory and threads are owned by Java objects with a deterministic close: 10^5 cycles of creating an
  * Rnn (a native backend with its team of two threads, prepared weights), a training workspace and a step
- * workspace, calling forward, backward and a step, and closing everything, leave the process's resident memory
- * and thread count where they were after a warm-up.
+ * workspace, calling forward, backward and a step, and closing everything, leave the bytes malloc has handed out
+ * (glibc's mallinfo2: the arenas' memory and the C++ objects both come from malloc) and the thread count where
+ * they were after a warm-up. (Resident memory is printed, not checked: it includes the Java heap, which the
+ * collector may grow during the cycles.)
  */
 class NativeLeakTest {
     static final int WARMUP = 2_000, CYCLES = 100_000;
@@ -42,13 +44,16 @@ class NativeLeakTest {
             MemorySegment h = arena.allocate(2 * 16 * 4, 64), sx = arena.allocate(2 * 8 * 4, 64);
             RnnParameters dw = NativeRuns.gradients(d.cfg(), b -> arena.allocate(b, 64));
             for (int i = 0; i < WARMUP; i++) cycle(d, w, x, y, dx, h, sx, dw);
-            long rss0 = status("VmRSS:"), threads0 = status("Threads:");
+            System.gc();
+            long rss0 = status("VmRSS:"), threads0 = status("Threads:"), malloc0 = mallocInUse();
             for (int i = 0; i < CYCLES; i++) cycle(d, w, x, y, dx, h, sx, dw);
-            long rss1 = status("VmRSS:"), threads1 = status("Threads:");
-            System.out.printf("leak test: RSS %d kB -> %d kB, threads %d -> %d over %d cycles%n", rss0, rss1, threads0,
-                    threads1, CYCLES);
-            assertTrue(rss1 - rss0 < 32 * 1024, "resident memory grew by " + (rss1 - rss0) + " kB over " + CYCLES
-                    + " cycles");
+            System.gc();
+            long rss1 = status("VmRSS:"), threads1 = status("Threads:"), malloc1 = mallocInUse();
+            System.out.printf("leak test: malloc in use %d kB -> %d kB, RSS %d kB -> %d kB, threads %d -> %d over %d "
+                    + "cycles%n", malloc0 / 1024, malloc1 / 1024, rss0, rss1, threads0, threads1, CYCLES);
+            // a leak of a workspace, a weight block or a team per cycle would be gigabytes; 8 MB is the JVM's noise
+            assertTrue(malloc1 - malloc0 < 8L << 20, "malloc'd memory grew by " + (malloc1 - malloc0) / 1024
+                    + " kB over " + CYCLES + " cycles");
             assertTrue(threads1 <= threads0, "threads " + threads0 + " -> " + threads1);
         }
     }
@@ -62,6 +67,30 @@ class NativeLeakTest {
             rnn.forward(a, ws);
             rnn.backward(a, new GradientArgs().gradOutput(y).gradInput(dx).weightGrads(dw), ws);
             rnn.stepForward(0, 0, new StepArgs().batch(2).input(sx).hNext(h), sws);
+        }
+    }
+
+    /** Bytes malloc has handed out and not taken back: mallinfo2's uordblks + hblkhd, over all arenas (glibc). */
+    private static long mallocInUse() {
+        try {
+            java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+            java.lang.foreign.StructLayout info = java.lang.foreign.MemoryLayout.structLayout(
+                    java.lang.foreign.ValueLayout.JAVA_LONG.withName("arena"), java.lang.foreign.ValueLayout.JAVA_LONG.withName("ordblks"),
+                    java.lang.foreign.ValueLayout.JAVA_LONG.withName("smblks"), java.lang.foreign.ValueLayout.JAVA_LONG.withName("hblks"),
+                    java.lang.foreign.ValueLayout.JAVA_LONG.withName("hblkhd"), java.lang.foreign.ValueLayout.JAVA_LONG.withName("usmblks"),
+                    java.lang.foreign.ValueLayout.JAVA_LONG.withName("fsmblks"), java.lang.foreign.ValueLayout.JAVA_LONG.withName("uordblks"),
+                    java.lang.foreign.ValueLayout.JAVA_LONG.withName("fordblks"), java.lang.foreign.ValueLayout.JAVA_LONG.withName("keepcost"));
+            java.lang.invoke.MethodHandle mallinfo2 = linker.downcallHandle(
+                    linker.defaultLookup().find("mallinfo2").orElseThrow(), java.lang.foreign.FunctionDescriptor.of(info));
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment m = (MemorySegment) mallinfo2.invokeExact((java.lang.foreign.SegmentAllocator) a);
+                return m.get(java.lang.foreign.ValueLayout.JAVA_LONG, info.byteOffset(
+                        java.lang.foreign.MemoryLayout.PathElement.groupElement("uordblks")))
+                        + m.get(java.lang.foreign.ValueLayout.JAVA_LONG, info.byteOffset(
+                        java.lang.foreign.MemoryLayout.PathElement.groupElement("hblkhd")));
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException("mallinfo2 (glibc) not callable: " + t, t);
         }
     }
 
