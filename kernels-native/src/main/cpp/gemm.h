@@ -1,22 +1,23 @@
-// The cell level's GEMMs.
+// The cell level's GEMMs (docs/kernels.md, "Which GEMM runs where in native").
 //
-// The large products (the input GEMM over all steps, dW_ih, dW_hh, dX) go through OpenBLAS's CBLAS interface:
-// row-major on raw pointers, single-threaded inside each call (the backend's team shares the work:
-// NativeBackend sets OpenBLAS to one thread).
+// By default every product runs on the packed micro-kernel below: the input GEMM over all steps, the recurrent
+// GEMM and the dh GEMM of each step, dW_ih and dW_hh, and dX. It multiplies A, read in place (row-major, or with
+// a k stride: dG^T for the weight gradients), by B in panels of NR = 128 bytes (32 floats, 16 doubles) — the
+// weights packed once (packed_weights.h), the weight gradients' B packed per K block by the grid — with an
+// MR x NR register tile (MR = 6 on AVX-512, 3 on AVX2, 1 at the baseline) whose elements are each one chain of
+// fused multiply-adds over k in order, and for a single row a GEMV over several panels with the same chains. So
+// an element's bits do not depend on the tile, the blocking or the thread that computes it.
 //
-// The per-step products (the recurrent GEMM h_{t-1} W_hh^T of the forward, the dh GEMM dG W_hh of the
-// backward) run by default on the packed micro-kernel below: OpenBLAS repacks both operands on every call, and
-// a step's call is small (measured, LSTM T=100 N=64 I=H=512 fwd+bwd on Zen 5, Cooperlake kernels: 21% of all
-// cycles in OpenBLAS's copy routines). The micro-kernel multiplies A rows read in place by weights packed once
-// (packed_weights.h) in panels of NR = 128 bytes (32 floats, 16 doubles): an MR x NR register tile (MR = 6 on
-// AVX-512, 3 on AVX2, 1 at the baseline) whose elements are each one chain of fused multiply-adds over k in
-// order, and for a single row a GEMV over four panels at once with the same chains. The system property
-// rnn4j.native.stepgemm=openblas selects OpenBLAS for them instead (for comparison).
+// Measured against OpenBLAS 0.3.31 (Zen 5, one thread): OpenBLAS repacks both operands on every per-step call
+// (21% of all cycles of an LSTM fwd+bwd T=100 N=64 I=H=512 in its copy routines), and on the large products it
+// ran at 208-231 GFLOP/s (Cooperlake kernels, in the fixed chunks determinism needs) against 245-258 here.
 //
-// Determinism: OpenBLAS may choose different code paths for different problem shapes (small-matrix kernels,
-// the K blocking), so the grid never lets the thread count decide a shape: the per-step products go grain by
-// grain (a fixed column range each), the large ones in fixed row chunks (gemm_row_chunk), whoever runs them.
-// Each output element is then computed by the same call, with the same operands, in every run.
+// With rnn4j.native.gemm=openblas every product goes through OpenBLAS's CBLAS interface instead (row-major on raw
+// pointers; a GEMV for one row), single-threaded inside each call (the team shares the work: NativeBackend sets
+// OpenBLAS to one thread). OpenBLAS may choose different code paths for different problem shapes (small-matrix
+// kernels, the K blocking), so there the grid never lets the thread count decide a shape: the per-step products
+// go grain by grain (a fixed column range each), the large ones in fixed chunks (gemm_row_chunk,
+// gemm_weight_chunk), whoever runs them.
 #ifndef RNN4J_GEMM_H
 #define RNN4J_GEMM_H
 

@@ -1,12 +1,12 @@
 // The grid level of the native backend: layers, directions and time (as the vector backend's GridF32/GridF64,
 // written once as a template over float and double in grid.cpp).
 //
-// Per layer direction the forward runs one input GEMM over all T*N rows (fixed row chunks shared among the
-// team), then per step the cell: for each of a member's unit grains the recurrent GEMM and, while its result
-// is in cache, the fused post-GEMM pass; one barrier per step (two for the reset-before GRU). The backward
-// runs per step the post-GEMM backward, a barrier and the dh GEMM; after the time loop one GEMM each for
-// dW_ih, dW_hh and dX over all steps (fixed chunks, shared dynamically), the bias and peephole gradients being
-// summed inside the loop. Variable lengths are handled inside the loops: step s runs the samples still active,
+// Per layer direction the forward runs one input GEMM over all T*N rows (row chunks shared among the team),
+// then per step the cell: for each of a member's unit grains the recurrent GEMM and, while its result is in
+// cache, the fused post-GEMM pass; one barrier per step (two for the reset-before GRU). The backward runs per
+// step the post-GEMM backward, a barrier and the dh GEMM; after the time loop the dW_ih and dW_hh products over
+// all steps (K blocks of rows: B packed by the team, then each member's rows of dW) and dX (row chunks), the
+// bias and peephole gradients being summed inside the loop. Variable lengths are handled inside the loops: step s runs the samples still active,
 // longest first, each at its own time index (reverse direction: len - 1 - s); states are kept by that
 // position, so the active rows are always a prefix and nothing is gathered per step.
 //
