@@ -38,11 +38,12 @@ public final class NativeBackendProvider implements BackendProvider {
         int bits = info.kernelSimdBits();
         boolean blas = "openblas".equalsIgnoreCase(System.getProperty(NativeBackend.GEMM_PROPERTY, "").trim());
         String kernel = "packed C++ kernel " + (bits >= 512 ? "6x32 floats / 6x16 doubles"
-                : bits >= 256 ? "3x32 floats / 3x16 doubles" : "1x32 floats / 1x16 doubles") + " on weights packed once";
-        sb.append("C++ kernels; input, per-step and dX GEMMs: ")
-                .append(blas ? "OpenBLAS (" + NativeBackend.GEMM_PROPERTY + "=openblas)" : kernel)
-                .append("; dW GEMMs: OpenBLAS ").append(info.openblasVersion()).append(" core ")
-                .append(info.openblasCoreName()).append(" (one OpenBLAS thread per team member)")
+                : bits >= 256 ? "3x32 floats / 3x16 doubles" : "1x32 floats / 1x16 doubles")
+                + " (weights packed once)";
+        String openblas = "OpenBLAS " + info.openblasVersion() + " core " + info.openblasCoreName();
+        sb.append("C++ kernels; GEMMs: ")
+                .append(blas ? openblas + ", one OpenBLAS thread per team member (" + NativeBackend.GEMM_PROPERTY
+                        + "=openblas)" : kernel + "; " + openblas + " with -D" + NativeBackend.GEMM_PROPERTY + "=openblas")
                 .append("; fused post-GEMM passes: ")
                 .append(NativeLibraryInfo.simdDispatchName(bits))
                 .append(" (run-time dispatch); threads: ").append(Cpu.physicalCores())

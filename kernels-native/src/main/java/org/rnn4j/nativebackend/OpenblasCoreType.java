@@ -113,8 +113,9 @@ final class OpenblasCoreType {
         if (property != null && property.equalsIgnoreCase("keep")) return null;
         if (forcedByEnv) {
             return "OPENBLAS_CORETYPE=" + environmentValue + " in the environment forces OpenBLAS's " + loadedCore
-                    + " kernels (AVX2), below what this AVX-512 CPU runs (about half the GEMM speed): unset it, or run "
-                    + "with -D" + PROPERTY + "=auto (./rnn4j: RNN4J_JAVA_OPTS=-D" + PROPERTY + "=auto)";
+                    + " kernels (AVX2), below what this AVX-512 CPU runs (about half OpenBLAS's GEMM speed: for NativeGemm"
+                    + " and -Drnn4j.native.gemm=openblas; the native backend's own kernels do not use OpenBLAS): unset it,"
+                    + " or run with -D" + PROPERTY + "=auto (./rnn4j: RNN4J_JAVA_OPTS=-D" + PROPERTY + "=auto)";
         }
         if (property != null && !property.isEmpty() && !property.equalsIgnoreCase("auto")) {
             return "-D" + PROPERTY + "=" + property + " selects OpenBLAS's " + loadedCore
