@@ -34,9 +34,14 @@ final class NativeSection {
         out.add("OpenBLAS version: " + nz(info.openblasVersion()) + " (headers: " + nz(info.openblasHeaderVersion())
                 + ")");
         out.add("OpenBLAS config:  " + nz(info.openblasConfig()));
-        out.add("OpenBLAS core:    " + nz(info.openblasCoreName()));
+        out.add("OpenBLAS core:    " + nz(info.openblasCoreName()) + " (" + nz(info.coreTypePolicy()) + ")");
+        if (info.coreTypeWarning() != null) out.add("WARNING:          " + info.coreTypeWarning());
         out.add("native SIMD:      " + NativeLibraryInfo.simdDispatchName(info.simdDispatchBits())
                 + " selected by the library's load-time dispatch (multiversioned code)");
+        out.add("fused passes:     " + NativeLibraryInfo.simdDispatchName(info.kernelSimdBits())
+                + " (the native backend's post-GEMM passes and packed GEMM kernel, run-time dispatch"
+                + (info.kernelSimdBits() < info.simdDispatchBits() ? "; forced lower by -D"
+                + NativeLibraryInfo.SIMD_PROPERTY : "") + ")");
         out.add("OpenBLAS threads: " + info.openblasThreads() + " (processors seen: " + info.openblasProcessors()
                 + "; OPENBLAS_NUM_THREADS=" + (System.getenv("OPENBLAS_NUM_THREADS") == null ? "unset"
                 : System.getenv("OPENBLAS_NUM_THREADS")) + ")");

@@ -16,7 +16,9 @@ import org.bytedeco.javacpp.Loader;
  * answer. Loading extracts the libraries from the jars into JavaCPP's cache ({@code ~/.javacpp/cache},
  * system property {@code org.bytedeco.javacpp.cachedir}); the first load on a machine therefore takes a
  * moment. OpenBLAS reads {@code OPENBLAS_NUM_THREADS} and {@code OPENBLAS_CORETYPE} from the environment
- * when it loads.
+ * when it loads: the core-type policy ({@link OpenblasCoreType}, system property {@code rnn4j.native.coretype})
+ * runs right before, and the fused passes' SIMD level can be forced lower with the system property
+ * {@code rnn4j.native.simd} ({@code 512}, {@code 256} or {@code 0}: for tests of the narrower code paths).
  */
 public final class NativeLibraryInfo {
 
@@ -27,6 +29,9 @@ public final class NativeLibraryInfo {
     public static final String BUILT_PLATFORM = "linux-x86_64";
 
     private static final Pattern OPENBLAS_VERSION = Pattern.compile("OpenBLAS\\s+(\\d+(?:\\.\\d+)+\\S*)");
+
+    /** System property forcing the fused passes to a narrower SIMD level: 512, 256 or 0 (the x86-64 baseline). */
+    public static final String SIMD_PROPERTY = "rnn4j.native.simd";
 
     private final boolean loaded;
     private final Throwable failure;
@@ -39,11 +44,13 @@ public final class NativeLibraryInfo {
     private final String openblasHeaderVersion;
     private final int openblasProcessors;
     private final int simdDispatchBits;
+    private final int kernelSimdBits;
+    private final OpenblasCoreType coreType;
 
     private NativeLibraryInfo(boolean loaded, Throwable failure, String platform, String librarySource,
                               String libraryFile, String openblasFile, String openblasConfig,
                               String openblasCoreName, String openblasHeaderVersion, int openblasProcessors,
-                              int simdDispatchBits) {
+                              int simdDispatchBits, int kernelSimdBits, OpenblasCoreType coreType) {
         this.loaded = loaded;
         this.failure = failure;
         this.platform = platform;
@@ -55,6 +62,8 @@ public final class NativeLibraryInfo {
         this.openblasHeaderVersion = openblasHeaderVersion;
         this.openblasProcessors = openblasProcessors;
         this.simdDispatchBits = simdDispatchBits;
+        this.kernelSimdBits = kernelSimdBits;
+        this.coreType = coreType;
     }
 
     private static final class Holder {
@@ -87,7 +96,7 @@ public final class NativeLibraryInfo {
         }
         if (missing != null) {
             Throwable t = new UnsatisfiedLinkError(missing);
-            return new NativeLibraryInfo(false, t, safePlatform(), null, null, null, null, null, null, 0, -1);
+            return new NativeLibraryInfo(false, t, safePlatform(), null, null, null, null, null, null, 0, -1, -1, null);
         }
         String platform = safePlatform();
         String resource = platform + "/" + System.mapLibraryName(LIBRARY_NAME);
@@ -97,8 +106,9 @@ public final class NativeLibraryInfo {
             Throwable t = new UnsatisfiedLinkError("no native library for platform " + platform
                     + " in the rnn4j-kernels-native jar (resource org/rnn4j/nativebackend/" + resource
                     + " not found); it is built for " + BUILT_PLATFORM + " only");
-            return new NativeLibraryInfo(false, t, platform, null, null, null, null, null, null, 0, -1);
+            return new NativeLibraryInfo(false, t, platform, null, null, null, null, null, null, 0, -1, -1, null);
         }
+        OpenblasCoreType coreType = OpenblasCoreType.apply(); // before OpenBLAS loads: it reads the variable once
         try {
             String file = NativeBlasLibrary.LOADED_FROM;
             String config = NativeBlasLibrary.openblasConfig();
@@ -106,13 +116,28 @@ public final class NativeLibraryInfo {
             String header = NativeBlasLibrary.openblasHeaderVersion();
             int procs = NativeBlasLibrary.openblasNumProcs();
             int simdBits = NativeBlasLibrary.simdDispatchBits();
+            int kernelBits = NativeBlasLibrary.kernelSimdBits();
+            String forced = System.getProperty(SIMD_PROPERTY);
+            if (forced != null && !forced.isBlank()) {
+                kernelBits = NativeBlasLibrary.forceKernelSimdBits(parseSimdBits(forced));
+            }
             return new NativeLibraryInfo(true, null, platform, source, file, findOpenblasFile(),
                     config == null ? "" : config.trim(), core == null ? "" : core.trim(),
-                    header == null ? "" : header.trim(), procs, simdBits);
+                    header == null ? "" : header.trim(), procs, simdBits, kernelBits, coreType);
         } catch (Throwable t) { // UnsatisfiedLinkError, ExceptionInInitializerError, NoClassDefFoundError ...
             Throwable cause = t instanceof ExceptionInInitializerError && t.getCause() != null ? t.getCause() : t;
-            return new NativeLibraryInfo(false, cause, platform, source, null, null, null, null, null, 0, -1);
+            return new NativeLibraryInfo(false, cause, platform, source, null, null, null, null, null, 0, -1, -1,
+                    coreType);
         }
+    }
+
+    private static int parseSimdBits(String s) {
+        return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "512", "avx512", "avx-512" -> 512;
+            case "256", "avx2" -> 256;
+            case "0", "128", "sse2", "baseline" -> 0;
+            default -> throw new IllegalArgumentException(SIMD_PROPERTY + ": expected 512, 256 or 0 but was " + s);
+        };
     }
 
     private static String missingJar(String className, String what) {
@@ -162,6 +187,27 @@ public final class NativeLibraryInfo {
      */
     public int simdDispatchBits() {
         return simdDispatchBits;
+    }
+
+    /**
+     * The SIMD level the native backend's fused post-GEMM passes run at: the widest the CPU supports, unless
+     * {@value #SIMD_PROPERTY} forced a lower one; -1 when not loaded.
+     */
+    public int kernelSimdBits() {
+        return kernelSimdBits;
+    }
+
+    /** What the OpenBLAS core-type policy did before OpenBLAS loaded (see {@code docs/usage.md}), or null. */
+    public String coreTypePolicy() {
+        return coreType == null ? null : coreType.action();
+    }
+
+    /**
+     * A warning when OpenBLAS runs kernels below what this CPU can do (an AVX2 core type on an AVX-512 CPU), saying
+     * why and how to change it; null when there is nothing to say.
+     */
+    public String coreTypeWarning() {
+        return coreType == null || !loaded ? null : coreType.warning(openblasCoreName);
     }
 
     /** A readable name of a {@link #simdDispatchBits()} value. */
@@ -293,7 +339,10 @@ public final class NativeLibraryInfo {
         sb.append("  OpenBLAS: ").append(openblasVersion()).append(", core ").append(openblasCoreName)
                 .append(", threads ").append(openblasThreads()).append('\n');
         sb.append("  config:   ").append(openblasConfig).append('\n');
-        sb.append("  SIMD:     ").append(simdDispatchName(simdDispatchBits)).append(" (load-time dispatch)\n");
+        sb.append("  SIMD:     ").append(simdDispatchName(simdDispatchBits)).append(" (load-time dispatch); fused passes: ")
+                .append(simdDispatchName(kernelSimdBits)).append('\n');
+        sb.append("  policy:   ").append(coreTypePolicy()).append('\n');
+        if (coreTypeWarning() != null) sb.append("  WARNING:  ").append(coreTypeWarning()).append('\n');
         if (openblasFile != null) {
             sb.append("  openblas: ").append(openblasFile).append('\n');
         }

@@ -47,6 +47,17 @@ class NativeLibraryInfoTest {
         assertEquals(expected, NativeLibraryInfo.load().simdDispatchBits(), "flags: " + flags);
     }
 
+    /** The fused passes run at the CPU's level, or at the level rnn4j.native.simd forces (never wider than the CPU's). */
+    @Test
+    void kernelSimdLevel() {
+        NativeLibraryInfo info = NativeLibraryInfo.load();
+        int cpu = info.simdDispatchBits();
+        String forced = System.getProperty(NativeLibraryInfo.SIMD_PROPERTY);
+        int expected = forced == null ? cpu : Math.min(cpu, Integer.parseInt(forced));
+        assertEquals(expected, info.kernelSimdBits());
+        assertTrue(info.summary().contains("fused passes: " + NativeLibraryInfo.simdDispatchName(expected)), info.summary());
+    }
+
     @Test
     void loadIsIdempotent() {
         assertSame(NativeLibraryInfo.load(), NativeLibraryInfo.load());

@@ -25,13 +25,11 @@ import org.rnn4j.testkit.VarlenSuite;
  * Every suite of the test kit (docs/contract.md), taken from kernels-java's {@code tests} jar with the PyTorch
  * fixtures, run through this module's own test class path: the way any backend module reuses the kit.
  *
- * <p>The native RNN kernels do not exist yet, so the backend under test is {@code reference} in the role of
- * a backend being checked (not the oracle): the suites compare it with the oracle and skip nothing but the
- * reference's allocation exemption. When the {@code native} backend lands, {@link #UNDER_TEST} becomes
- * {@code BackendUnderTest.of("native")}.
+ * <p>The backend under test is {@code native}, compared with the {@code reference} oracle at the conformance
+ * tolerance: this is the main correctness gate of the native backend.
  */
 class NativeModuleSuitesTest {
-    static final BackendUnderTest UNDER_TEST = BackendUnderTest.of("reference");
+    static final BackendUnderTest UNDER_TEST = BackendUnderTest.of("native");
 
     // @formatter:off
     @Nested class Accumulate extends AccumulateSuite { Accumulate() { super(UNDER_TEST); } }
