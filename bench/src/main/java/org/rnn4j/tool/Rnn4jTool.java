@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
         description = "Fused RNN kernels for the JVM: conformance, gradient checks, benchmarks and system info.",
         subcommands = {InfoCommand.class, ConformCommand.class, GradcheckCommand.class, BenchCommand.class,
                 PeerCommand.class, CompareCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "The ./rnn4j launcher also understands 'test' (the whole test suite, mvn verify).",
+        footer = {"", "The ./rnn4j launcher also understands 'test' (the whole test suite, mvn verify) and 'jmh' (the JMH "
+                + "suite, bench/target/benchmarks.jar).",
                 "Exit status: 0 success, 1 a check failed or could not run, 2 bad usage."})
 public final class Rnn4jTool implements Runnable {
     @Spec
