@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code gate}: the CI performance gate. In one JVM, each check of the floors file ({@link GateFloors}) for this
  * CPU's family is timed ({@link Sampler}, the {@code bench} rules) right after the OpenBLAS SGEMM roofline (square,
- * {@code gemm} of the file, the same threads, {@link OpenblasGemm}); the ratio of the two GFLOP/s is compared with
+ * {@code gemm} of the file, the same threads, {@link OpenblasGemm}), their samples taken in alternation; the ratio of the
+ * two GFLOP/s is compared with
  * the check's floor. The run fails (exit 1) when a ratio is below its floor, when a backend that must be available
  * is not ({@code vector} everywhere; any other backend once it has floors, {@code native} on the platform its jar
  * carries the library for), or when the family has no floors. Floors written {@code tbd} are measured and reported,
@@ -47,7 +48,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {"CI performance gate: for each check of the floors file for this CPU family (avx512, avx2), "
-                + "times the backend on the check's shape and the OpenBLAS SGEMM roofline in the same JVM, and fails "
+                + "times the backend on the check's shape and the OpenBLAS SGEMM roofline in the same JVM (after the "
+                + "warm-up, in alternating pairs of calls), and fails "
                 + "(exit 1) when GFLOP/s / roofline GFLOP/s is below the check's floor, when a backend that must be "
                 + "available is not (vector always; another backend once it has floors), or when the family has no "
                 + "floors. Floors 'tbd' are measured, not gated.",
@@ -151,8 +153,10 @@ final class GateCommand implements Callable<Integer> {
         out.println("gate: measuring in a child JVM with " + OpenblasEnv.describe(env) + " ("
                 + OpenblasEnv.reason(openblasCoretype, cpu) + ")");
         out.flush();
-        return ChildProcess.passThrough("gate (child JVM)", ChildProcess.toolCommand(childArgs(floors, t)), env, out, err,
-                RESULT_PREFIX, results);
+        List<String> command = new ArrayList<>(ChildProcess.toolCommand(childArgs(floors, t)));
+        String slowdown = System.getProperty(SLOWDOWN_PROPERTY);
+        if (slowdown != null) command.add(1, "-D" + SLOWDOWN_PROPERTY + "=" + slowdown); // also when set at run time
+        return ChildProcess.passThrough("gate (child JVM)", command, env, out, err, RESULT_PREFIX, results);
     }
 
     // ---------------------------------------------------------------- one run, here
@@ -162,7 +166,7 @@ final class GateCommand implements Callable<Integer> {
         String fam = family != null ? family : GateFloors.family(cpu);
         int threads = floors.threads();
         String slowdown = System.getProperty(SLOWDOWN_PROPERTY);
-        out.println("gate: CPU " + cpu.model() + " (" + Runtime.getRuntime().availableProcessors()
+        out.println("gate: CPU " + CpuInfo.identity() + " (" + Runtime.getRuntime().availableProcessors()
                 + " processors), family " + fam + (family != null ? " (--family)" : " (from /proc/cpuinfo)") + "; JDK "
                 + Runtime.version() + "; floors " + floors.source() + "; threads " + threads + "; roofline sgemm "
                 + floors.gemmSize() + "^3");
@@ -189,23 +193,18 @@ final class GateCommand implements Callable<Integer> {
                     + ", OPENBLAS_L2_SIZE=" + env("OPENBLAS_L2_SIZE") + ")");
             out.flush();
             try (OpenblasGemm roof = new OpenblasGemm(false, floors.gemmSize(), threads, seed)) {
-                Sampler.Settings roofTiming = new Sampler.Settings(2, Math.min(1, t.minWarmupSeconds()),
+                Sampler.Settings roofWarmup = new Sampler.Settings(2, Math.min(1, t.minWarmupSeconds()),
                         Math.max(Math.min(1, t.minWarmupSeconds()), Math.min(10, t.maxWarmupSeconds())),
-                        t.settlePercent(), Math.max(5, Math.min(10, t.samples())));
+                        t.settlePercent(), 5);
                 double roofFlops = 2.0 * floors.gemmSize() * floors.gemmSize() * floors.gemmSize();
                 boolean first = true;
                 for (GateFloors.Row row : rows) {
                     if (!availability.get(row.backend()).available()) continue;
                     try {
                         // The first roofline warms up like a check; later ones only need the caches and clocks back.
-                        Sampler.Measurement rm = Sampler.measure(first ? t : roofTiming, roof::run);
+                        Sampler.measure(first ? t : roofWarmup, roof::run);
                         first = false;
-                        double rg = BenchLine.gflops(roofFlops, rm.stats().median());
-                        out.println(String.format(Locale.ROOT, "  roofline sgemm %d^3: median %.2f ms, %.1f GFLOP/s "
-                                + "(IQR %.1f%%)", floors.gemmSize(), rm.stats().median(), rg, rm.stats().iqrPercent()));
-                        out.flush();
-                        double g = measure(row, threads, t, slowdown, out);
-                        measured.put(row, new Measured(g, rg));
+                        measured.put(row, measure(row, threads, t, slowdown, roof, roofFlops, out));
                     } catch (ToolException | IllegalArgumentException | IllegalStateException e) {
                         errors.put(row, e.getMessage());
                         out.println("  " + row.backend() + " " + row.check() + ": error: " + e.getMessage());
@@ -279,9 +278,13 @@ final class GateCommand implements Callable<Integer> {
         return o + "-" + a;
     }
 
-    /** Times one check; returns its GFLOP/s at the median. */
-    private double measure(GateFloors.Row row, int threads, Sampler.Settings t, String slowdown, PrintWriter out)
-            throws Exception {
+    /**
+     * Times one check against the roofline: the check's warm-up (the {@link Sampler} rules), then {@code samples}
+     * pairs of calls, the roofline's and the check's, each timed, so that both medians come from the same minutes
+     * of a shared machine's load. Returns both GFLOP/s at their medians.
+     */
+    private Measured measure(GateFloors.Row row, int threads, Sampler.Settings t, String slowdown, OpenblasGemm roof,
+                             double roofFlops, PrintWriter out) throws Exception {
         RnnConfig cfg = RnnConfig.builder(row.cell(), row.shape().I(), row.shape().H()).dtype(row.dtype()).build();
         double factor = slowdownFactor(slowdown, row.backend());
         try (RnnBackend b = Backends.get(row.backend(), BackendOptions.threads(threads));
@@ -289,13 +292,26 @@ final class GateCommand implements Callable<Integer> {
             f.prepare();
             Runnable call = f.call();
             Sampler.Call timed = factor > 1 ? () -> slowed(call, factor) : call::run;
-            Sampler.Measurement m = Sampler.measure(t, timed);
-            double g = BenchLine.gflops(f.flops(), m.stats().median());
+            Sampler.Measurement warm = Sampler.measure(new Sampler.Settings(t.minWarmupCalls(), t.minWarmupSeconds(),
+                    t.maxWarmupSeconds(), t.settlePercent(), 5), timed);
+            double[] roofMs = new double[t.samples()], ms = new double[t.samples()];
+            for (int i = 0; i < ms.length; i++) {
+                long t0 = System.nanoTime();
+                roof.run();
+                long t1 = System.nanoTime();
+                timed.run();
+                long t2 = System.nanoTime();
+                roofMs[i] = (t1 - t0) / 1e6;
+                ms[i] = (t2 - t1) / 1e6;
+            }
+            SampleStats rs = SampleStats.of(roofMs), cs = SampleStats.of(ms);
+            double g = BenchLine.gflops(f.flops(), cs.median()), rg = BenchLine.gflops(roofFlops, rs.median());
             out.println(String.format(Locale.ROOT, "  %s %s (T,N,I,H=%s): median %.3f ms, %.1f GFLOP/s (IQR %.1f%%; "
-                            + "warm-up %d calls in %.1f s, %s)", row.backend(), row.check(), row.shape().tnih(),
-                    m.stats().median(), g, m.stats().iqrPercent(), m.warmupCalls(), m.warmupSeconds(),
-                    m.settled() ? "settled" : "NOT settled"));
-            return g;
+                            + "warm-up %d calls in %.1f s, %s); roofline in the same %d pairs: median %.2f ms, %.1f "
+                            + "GFLOP/s (IQR %.1f%%); ratio %.3f", row.backend(), row.check(), row.shape().tnih(),
+                    cs.median(), g, cs.iqrPercent(), warm.warmupCalls(), warm.warmupSeconds(),
+                    warm.settled() ? "settled" : "NOT settled", ms.length, rs.median(), rg, rs.iqrPercent(), g / rg));
+            return new Measured(g, rg);
         }
     }
 

@@ -89,7 +89,7 @@ final class JmhRecordCommand implements Callable<Integer> {
     static Map<String, String> machine(String jmhJson) {
         CpuInfo cpu = CpuInfo.read();
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("cpu_model", cpu.model());
+        m.put("cpu_model", CpuInfo.identity());
         m.put("cpu_family", GateFloors.family(cpu));
         m.put("simd", String.join(" ", cpu.present()));
         m.put("processors", Integer.toString(Runtime.getRuntime().availableProcessors()));

@@ -129,7 +129,7 @@ class JmhCompareCommandTest {
                 "load 0.1");
         assertEquals(0, run.exitCode(), run.toString());
         JmhResults r = JmhResults.read(out);
-        assertEquals(CpuInfo.read().model(), r.cpuModel());
+        assertEquals(CpuInfo.identity(), r.cpuModel());
         assertEquals(1, r.entries().size());
         assertEquals("./rnn4j jmh x", r.machine().get("command"));
         assertEquals("25.0.3 (OpenJDK 64-Bit Server VM 25.0.3+9-LTS)", r.machine().get("jdk"), "the JDK of the JMH run");
