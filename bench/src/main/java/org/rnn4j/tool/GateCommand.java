@@ -35,9 +35,12 @@ import picocli.CommandLine.Spec;
  * carries the library for), or when the family has no floors. Floors written {@code tbd} are measured and reported,
  * not gated.
  *
- * <p>OpenBLAS takes its thread count from the environment when it loads, so by default the measurements run in a
- * child JVM with {@code OPENBLAS_NUM_THREADS} = the file's threads (and the OpenBLAS core type of
- * {@code --openblas-coretype}, by default the environment's); {@code --in-process} measures in this JVM. With
+ * <p>OpenBLAS takes its thread count and kernels from the environment when it loads, so by default the measurements
+ * run in a child JVM with {@code OPENBLAS_NUM_THREADS} = the file's threads and the OpenBLAS core type of
+ * {@code --openblas-coretype}: by default {@code auto}, OpenBLAS's AVX-512 kernels on every AVX-512 CPU (its own
+ * detection takes AMD Zen 5 for Haswell but picks AVX-512 kernels on the Intel Xeons, and some machines pin Haswell
+ * in the environment: a family's ratios would otherwise have different denominators); {@code --in-process} measures
+ * in this JVM. With
  * {@code --runs N} the gate runs N times, each in a new JVM, and prints the spread of every ratio and the floors
  * it suggests: the noise study behind the floors file.
  *
@@ -87,9 +90,10 @@ final class GateCommand implements Callable<Integer> {
     @Option(names = "--in-process", description = "Measure in this JVM (OpenBLAS must already run the file's threads).")
     boolean inProcess;
 
-    @Option(names = "--openblas-coretype", paramLabel = "env|auto|NAME", defaultValue = OpenblasEnv.KEEP,
-            description = "OpenBLAS kernels of the measuring JVM: env (default) keeps the environment's "
-                    + "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE; auto and NAME as for the peers.")
+    @Option(names = "--openblas-coretype", paramLabel = "auto|env|NAME", defaultValue = OpenblasEnv.AUTO,
+            description = "OpenBLAS kernels of the measuring JVM: auto (default) SkylakeX on AVX-512 CPUs, OpenBLAS's "
+                    + "own choice elsewhere (and OPENBLAS_L2_SIZE unset): the best SGEMM of every CPU of a family, so "
+                    + "that one family's ratios share a denominator; env keeps the environment's; NAME sets it.")
     String openblasCoretype;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the random data (default: ${DEFAULT-VALUE}).")

@@ -207,7 +207,11 @@ class GateCommandTest {
         ToolRun run = ToolRun.of(BenchCommandTest.args(new String[] {"gate", "--floors", floors(1, "0.0001", "").toString()},
                 TIMING));
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.out().contains("gate: measuring in a child JVM with OPENBLAS_NUM_THREADS=1"), run.out());
+        assertTrue(run.out().contains("gate: measuring in a child JVM with "), run.out());
+        assertTrue(run.out().contains("OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1"), run.out());
+        if (OpenblasEnv.hasAvx512(CpuInfo.read())) {
+            assertTrue(run.out().contains("OPENBLAS_CORETYPE=SkylakeX"), "auto: AVX-512 kernels\n" + run.out());
+        }
         assertTrue(run.out().contains("backend   check"), run.out());
         assertTrue(run.out().matches("(?s).*\nvector +lstm fwd f32 8x4x32x32 .* pass\n.*"), run.out());
         assertTrue(run.out().contains("native    lstm fwd f32 8x4x32x32"), run.out());
