@@ -87,11 +87,15 @@ record JmhResults(Map<String, Object> machine, List<Entry> entries, String sourc
             String unit = (String) primary.get("scoreUnit");
             double gflops = Double.NaN, gflopsError = Double.NaN, alloc = Double.NaN;
             if (e.get("secondaryMetrics") instanceof Map<?, ?> sec) {
-                if (sec.get("·gflops") instanceof Map<?, ?> g) {
-                    gflops = num(g.get("score"));
-                    gflopsError = num(g.get("scoreError"));
+                // JMH's JSON names profiler results by their labels (its text output prefixes them with "·").
+                Object g = sec.containsKey("gflops") ? sec.get("gflops") : sec.get("·gflops");
+                if (g instanceof Map<?, ?> gm) {
+                    gflops = num(gm.get("score"));
+                    gflopsError = num(gm.get("scoreError"));
                 }
-                if (sec.get("·gc.alloc.rate.norm") instanceof Map<?, ?> a) alloc = num(a.get("score"));
+                Object a = sec.containsKey("gc.alloc.rate.norm") ? sec.get("gc.alloc.rate.norm")
+                        : sec.get("·gc.alloc.rate.norm");
+                if (a instanceof Map<?, ?> am) alloc = num(am.get("score"));
             }
             if (Double.isNaN(gflops)) {
                 // A file written without the profiler: the same figure from the time per operation.

@@ -30,8 +30,9 @@ class JmhCompareCommandTest {
                  "params": {%s},
                  "primaryMetric": {"score": %s, "scoreError": %s, "scoreConfidence": [0, 0], "scoreUnit": "ms/op",
                                    "rawData": [[%s]]},
-                 "secondaryMetrics": {"·gflops": {"score": %s, "scoreError": %s, "scoreConfidence": [0, 0],
-                                                   "scoreUnit": "GFLOP/s", "rawData": [[%s]]}}}""",
+                 "secondaryMetrics": {"gflops": {"score": %s, "scoreError": %s, "scoreConfidence": [0, 0],
+                                                  "scoreUnit": "GFLOP/s", "rawData": [[%s]]},
+                                      "gc.alloc.rate.norm": {"score": 0.01, "scoreError": 0.02, "scoreUnit": "B/op"}}}""",
                 benchmark, params, score, e, score, gflops, ge, gflops);
     }
 
@@ -150,5 +151,12 @@ class JmhCompareCommandTest {
         assertEquals(209.7152, e.gflops(), 1e-9);
         assertEquals(20.97152, e.gflopsError(), 1e-9);
         assertEquals("RnnBenchmark.run", e.benchmark());
+    }
+
+    @Test
+    void theProfilersResultsAreReadUnderTheirJsonNames() throws IOException {
+        JmhResults r = JmhResults.read(file("p.json", null, entry("RnnBenchmark.run", RNN_C, 4.0, 0.1, 123.0, 2.0)));
+        assertEquals(123.0, r.entries().get(0).gflops(), "gflops from the profiler, not recomputed from the score");
+        assertEquals(0.01, r.entries().get(0).allocNorm());
     }
 }

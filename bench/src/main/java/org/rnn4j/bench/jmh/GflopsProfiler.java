@@ -14,7 +14,7 @@ import org.openjdk.jmh.results.ScalarResult;
 
 /**
  * GFLOP/s of every iteration, from its primary score (time per operation) and the flops of one operation by the
- * {@code ./rnn4j bench} convention ({@link Flops}): JMH prints it as the secondary result {@code ·gflops} (mean over
+ * {@code ./rnn4j bench} convention ({@link Flops}): JMH prints it as the secondary result {@code :gflops} (mean over
  * the iterations with its confidence interval), and the JSON has it under {@code secondaryMetrics}.
  *
  * <p>Why a profiler and not {@code @AuxCounters}: the primary score stays ms/op (average-time mode), and in that mode
