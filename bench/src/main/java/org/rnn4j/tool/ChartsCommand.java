@@ -59,7 +59,7 @@ final class ChartsCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory for the PNG files.")
     Path outDir;
 
-    @Option(names = "--width", defaultValue = "1000", description = "Width in pixels (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", defaultValue = "1100", description = "Width in pixels (default: ${DEFAULT-VALUE}).")
     int width;
 
     @Option(names = "--height", defaultValue = "560", description = "Height in pixels (default: ${DEFAULT-VALUE}).")
@@ -81,7 +81,7 @@ final class ChartsCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new ToolException("cannot create " + outDir + ": " + e.getMessage(), e);
         }
-        String machine = results.cpuModel() != null ? results.cpuModel() : "CPU not recorded";
+        String machine = results.cpuModel() != null ? results.cpuModel().replaceAll(", stepping \\d+", "") : "CPU not recorded";
         int written = 0;
         written += save(out, shapesChart(points, machine), "gflops-by-shape.png");
         written += save(out, latencyChart(points, machine), "batch1-latency.png");
@@ -279,7 +279,7 @@ final class ChartsCommand implements Callable<Integer> {
     }
 
     CategoryChart shapesChart(List<Point> points, String machine) {
-        Figure f = new Figure("LSTM float32, 1 thread: GFLOP/s by shape (" + machine + ")", "GFLOP/s");
+        Figure f = new Figure("LSTM float32, 1 thread: GFLOP/s by shape — " + machine, "GFLOP/s");
         List<String> shapes = List.of("A", "B", "C", "D", "E");
         for (String b : backends(points)) {
             for (String mode : List.of("fwd", "fwdbwd")) {
@@ -290,14 +290,14 @@ final class ChartsCommand implements Callable<Integer> {
             f.bar("PyTorch fwd+bwd", s, find(points, "torch", "lstm", "fwdbwd", "f32", s, 1, false));
             f.bar("PyTorch fwd", s, find(points, "torch", "lstm", "fwd", "f32", s, 1, false));
             f.bar("ONNX Runtime fwd", s, find(points, "onnxruntime", "lstm", "fwd", "f32", s, 1, false));
-            f.line("OpenBLAS SGEMM (roofline)", s, roofline(points, "f32", 1));
-            f.line("FMA peak (Vector API)", s, peak(points, "f32", 1));
+            f.line("OpenBLAS SGEMM", s, roofline(points, "f32", 1));
+            f.line("FMA peak", s, peak(points, "f32", 1));
         }
         return f.build();
     }
 
     CategoryChart latencyChart(List<Point> points, String machine) {
-        Figure f = new Figure("Batch 1, LSTM float32 (shape D: I=H=512): time per step (" + machine + "), lower is better",
+        Figure f = new Figure("Batch 1 (shape D), LSTM float32: ms per step, lower is better — " + machine,
                 "ms per step");
         f.pattern = "0.###";
         Shapes.Shape d = Shapes.parse("D");
@@ -317,7 +317,7 @@ final class ChartsCommand implements Callable<Integer> {
     }
 
     CategoryChart threadsChart(List<Point> points, String machine) {
-        Figure f = new Figure("1 vs 2 threads, LSTM float32, shape A (" + machine + ")", "GFLOP/s");
+        Figure f = new Figure("1 vs 2 threads, LSTM float32, shape A — " + machine, "GFLOP/s");
         for (int t : List.of(1, 2)) {
             String series = t + " thread" + (t == 1 ? "" : "s");
             for (String b : backends(points)) {
@@ -334,7 +334,7 @@ final class ChartsCommand implements Callable<Integer> {
     }
 
     CategoryChart dtypeChart(List<Point> points, String machine) {
-        Figure f = new Figure("float32 vs float64, LSTM shape A, 1 thread (" + machine + ")", "GFLOP/s");
+        Figure f = new Figure("float32 vs float64, LSTM shape A, 1 thread — " + machine, "GFLOP/s");
         for (String dt : List.of("f32", "f64")) {
             String series = dt.equals("f32") ? "float32" : "float64";
             for (String b : backends(points)) {
@@ -350,7 +350,7 @@ final class ChartsCommand implements Callable<Integer> {
     }
 
     CategoryChart cellsChart(List<Point> points, String machine) {
-        Figure f = new Figure("Every cell, shape A, float32, 1 thread (" + machine + ")", "GFLOP/s");
+        Figure f = new Figure("Every cell, shape A, float32, 1 thread — " + machine, "GFLOP/s");
         List<String> cells = List.of("lstm", "lstm_peephole", "gru", "gru_reset_before", "rnn_tanh", "rnn_relu");
         for (String b : backends(points)) {
             for (String mode : List.of("fwd", "fwdbwd")) {
