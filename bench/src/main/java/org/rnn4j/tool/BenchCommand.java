@@ -2,30 +2,18 @@ package org.rnn4j.tool;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.rnn4j.BackendOptions;
-import org.rnn4j.DType;
-import org.rnn4j.GradientArgs;
-import org.rnn4j.Mode;
-import org.rnn4j.ParamId;
-import org.rnn4j.Rnn;
+import org.rnn4j.bench.jmh.RnnFixture;
 import org.rnn4j.RnnConfig;
-import org.rnn4j.RnnParameters;
 import org.rnn4j.RnnPlan;
-import org.rnn4j.RnnWorkspace;
-import org.rnn4j.SequenceArgs;
-import org.rnn4j.StepArgs;
-import org.rnn4j.StepWorkspace;
 import org.rnn4j.spi.RnnBackend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -241,101 +229,21 @@ final class BenchCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------- timing
 
-    /** The call to time, and how to free what it uses (its workspace) afterwards. */
-    private record Timed(Runnable op, Runnable release) implements AutoCloseable {
-        @Override
-        public void close() {
-            release.run();
-        }
-    }
-
     private static Sampler.Measurement measure(RnnBackend b, RnnConfig cfg, BenchSpec s, MemoryBudget budget,
                                                MemoryBudget.Available available, PrintWriter out) {
-        SplittableRandom rnd = new SplittableRandom(s.seed());
-        DType dtype = s.dtype();
-        try (Arena arena = Arena.ofShared()) {
-            RnnParameters w = RnnParameters.allocate(cfg, arena);
-            ALLOCATED_BYTES.addAndGet(cfg.parameterCount() * dtype.bytes());
-            for (ParamId id : cfg.parameterIds()) fill(dtype, w.get(id), rnd, 1 / Math.sqrt(cfg.hiddenSize()));
-            try (Rnn rnn = Rnn.create(cfg, w, b)) {
-                int T = s.shape().seqLength(), N = s.shape().batch();
-                long ws = switch (s.mode()) {
-                    case fwd -> rnn.workspaceBytes(Mode.INFERENCE, T, N);
-                    case fwdbwd -> rnn.workspaceBytes(Mode.TRAINING, T, N);
-                    case step -> rnn.stepWorkspaceBytes(Mode.INFERENCE, N);
-                };
-                budget.addBytes("workspace", ws);
-                budget.require("bench " + s.describe(), available, null);
-                out.println("  memory: " + MemoryBudget.human(budget.total()) + " allocated off-heap (of "
-                        + MemoryBudget.human(available.bytes()) + " available)");
-                try (Timed timed = prepare(rnn, cfg, s, arena, rnd)) {
-                    return Sampler.measure(s.timing(), () -> timed.op().run());
-                } catch (RuntimeException | Error e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-    }
-
-    /** Allocates and fills everything the call of {@code s.mode()} needs, before any timing. */
-    private static Timed prepare(Rnn rnn, RnnConfig cfg, BenchSpec s, Arena arena, SplittableRandom rnd) {
         int T = s.shape().seqLength(), N = s.shape().batch();
-        DType dt = s.dtype();
-        boolean lstm = cfg.cell().hasCellState();
-        long stateElems = (long) cfg.stateRows() * N * cfg.hiddenSize();
-        return switch (s.mode()) {
-            case fwd, fwdbwd -> {
-                SequenceArgs a = new SequenceArgs().shape(T, N)
-                        .input(random(dt, arena, (long) T * N * cfg.inputSize(), rnd))
-                        .h0(random(dt, arena, stateElems, rnd)).c0(lstm ? random(dt, arena, stateElems, rnd) : null)
-                        .output(zeros(dt, arena, (long) T * N * cfg.outputSize()))
-                        .hN(zeros(dt, arena, stateElems)).cN(lstm ? zeros(dt, arena, stateElems) : null);
-                if (s.mode() == BenchMode.fwd) {
-                    RnnWorkspace inf = rnn.newWorkspace(Mode.INFERENCE, T, N);
-                    yield new Timed(() -> rnn.forward(a, inf), inf::close);
-                }
-                RnnParameters wg = RnnParameters.allocate(cfg, arena);
-                ALLOCATED_BYTES.addAndGet(cfg.parameterCount() * dt.bytes());
-                GradientArgs g = new GradientArgs()
-                        .gradOutput(random(dt, arena, (long) T * N * cfg.outputSize(), rnd))
-                        .gradHN(random(dt, arena, stateElems, rnd)).gradCN(lstm ? random(dt, arena, stateElems, rnd) : null)
-                        .gradInput(zeros(dt, arena, (long) T * N * cfg.inputSize()))
-                        .gradH0(zeros(dt, arena, stateElems)).gradC0(lstm ? zeros(dt, arena, stateElems) : null)
-                        .weightGrads(wg);
-                RnnWorkspace train = rnn.newWorkspace(Mode.TRAINING, T, N);
-                yield new Timed(() -> {
-                    rnn.forward(a, train);
-                    rnn.backward(a, g, train);
-                }, train::close);
-            }
-            case step -> {
-                StepArgs step = new StepArgs().batch(N).input(random(dt, arena, (long) N * cfg.inputSize(), rnd))
-                        .hPrev(random(dt, arena, stateElems, rnd)).cPrev(lstm ? random(dt, arena, stateElems, rnd) : null)
-                        .hNext(zeros(dt, arena, stateElems)).cNext(lstm ? zeros(dt, arena, stateElems) : null);
-                StepWorkspace inf = rnn.newStepWorkspace(Mode.INFERENCE, N);
-                yield new Timed(() -> rnn.stepForward(0, 0, step, inf), inf::close);
-            }
-        };
-    }
-
-    private static MemorySegment zeros(DType dt, Arena arena, long elements) {
-        long bytes = Math.max(1, elements) * dt.bytes();
-        ALLOCATED_BYTES.addAndGet(bytes);
-        return arena.allocate(bytes, 64);
-    }
-
-    private static MemorySegment random(DType dt, Arena arena, long elements, SplittableRandom rnd) {
-        MemorySegment s = zeros(dt, arena, elements);
-        fill(dt, s, rnd, 1);
-        return s;
-    }
-
-    private static void fill(DType dt, MemorySegment s, SplittableRandom rnd, double scale) {
-        long n = s.byteSize() / dt.bytes();
-        for (long i = 0; i < n; i++) {
-            dt.set(s, i, scale * (2 * rnd.nextDouble() - 1));
+        try (RnnFixture f = RnnFixture.open(cfg, b, s.mode().name(), T, N, s.seed(), ALLOCATED_BYTES::addAndGet)) {
+            budget.addBytes("workspace", f.workspaceBytes());
+            budget.require("bench " + s.describe(), available, null);
+            out.println("  memory: " + MemoryBudget.human(budget.total()) + " allocated off-heap (of "
+                    + MemoryBudget.human(available.bytes()) + " available)");
+            f.prepare();
+            Runnable call = f.call();
+            return Sampler.measure(s.timing(), call::run);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

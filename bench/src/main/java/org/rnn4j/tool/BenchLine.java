@@ -70,6 +70,14 @@ final class BenchLine {
         return out.containsKey("gflops") && out.containsKey("median_ms") ? out : null;
     }
 
+    /** The {@code key=value} fields of any line, in order (no prefix or required field). */
+    static Map<String, String> fields(String line) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Matcher m = FIELD.matcher(line);
+        while (m.find()) out.put(m.group(1), m.group(2));
+        return out;
+    }
+
     /** The human-readable lines every runner prints before its bench line. */
     static void describe(java.io.PrintWriter out, Sampler.Measurement m, double flops) {
         SampleStats s = m.stats();

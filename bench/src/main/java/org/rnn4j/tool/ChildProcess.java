@@ -49,6 +49,49 @@ final class ChildProcess {
         return bench.get(bench.size() - 1);
     }
 
+    /**
+     * Runs {@code command} with {@code env} changes, copying its stdout to {@code out} and its stderr to {@code err},
+     * and returns its exit status; the stdout lines that start with {@code prefix} are also added to
+     * {@code collected} (when not null).
+     */
+    static int passThrough(String what, List<String> command, Map<String, String> env, PrintWriter out,
+                           PrintWriter err, String prefix, List<String> collected) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        OpenblasEnv.apply(env, pb.environment());
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new ToolException(what + ": cannot start " + command.get(0) + ": " + e.getMessage(), e);
+        }
+        Thread errPump = Thread.ofPlatform().daemon().start(() -> pump(p.getErrorStream(), err, null));
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (collected != null && prefix != null && line.startsWith(prefix)) collected.add(line);
+                synchronized (out) {
+                    out.println(line);
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            synchronized (out) {
+                out.println("(output lost: " + e.getMessage() + ")");
+            }
+        }
+        try {
+            int code = p.waitFor();
+            errPump.join();
+            err.flush();
+            out.flush();
+            return code;
+        } catch (InterruptedException e) {
+            p.destroy();
+            Thread.currentThread().interrupt();
+            throw new ToolException(what + ": interrupted", e);
+        }
+    }
+
     private static void pump(InputStream in, PrintWriter to, List<String> benchLines) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;

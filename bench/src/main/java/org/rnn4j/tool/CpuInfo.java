@@ -40,6 +40,35 @@ record CpuInfo(String model, Set<String> flags, String problem) {
         return new CpuInfo(model != null ? model : "unknown", flags, null);
     }
 
+    /**
+     * The CPU model as a benchmark must record it: the model name with the family, model and stepping numbers of
+     * {@code /proc/cpuinfo} ("AMD EPYC (family 26, model 2, stepping 1)"). Virtual machines often report a bare model
+     * name ("AMD EPYC" for both Zen 3 and Zen 5); the numbers tell them apart.
+     */
+    static String identity() {
+        return identity(Path.of("/proc/cpuinfo"));
+    }
+
+    static String identity(Path file) {
+        CpuInfo cpu = read(file);
+        String family = null, model = null, stepping = null;
+        try {
+            for (String line : Files.readAllLines(file)) {
+                int colon = line.indexOf(':');
+                if (colon < 0) continue;
+                String key = line.substring(0, colon).trim(), value = line.substring(colon + 1).trim();
+                if (family == null && key.equals("cpu family")) family = value;
+                if (model == null && key.equals("model")) model = value;
+                if (stepping == null && key.equals("stepping")) stepping = value;
+            }
+        } catch (IOException | RuntimeException e) {
+            return cpu.model();
+        }
+        if (family == null && model == null) return cpu.model();
+        return cpu.model() + " (family " + family + ", model " + model + (stepping != null ? ", stepping " + stepping : "")
+                + ")";
+    }
+
     /** The reported flags that are present (amx_* included). */
     List<String> present() {
         List<String> out = new ArrayList<>();

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code ./rnn4j} command-line tool: {@code info}, {@code conform}, {@code gradcheck}, {@code bench},
- * {@code peer}, {@code compare} and {@code demo}, each with {@code --help}.
+ * {@code peer}, {@code compare}, {@code gate} and {@code demo}, each with {@code --help}.
  *
  * <p>Run it with the JVM flags every rnn4j process needs:
  * <pre>
@@ -25,8 +25,10 @@ import picocli.CommandLine.Spec;
         versionProvider = Rnn4jTool.Version.class,
         description = "Fused RNN kernels for the JVM: conformance, gradient checks, benchmarks and system info.",
         subcommands = {InfoCommand.class, ConformCommand.class, GradcheckCommand.class, BenchCommand.class,
-                PeerCommand.class, CompareCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "The ./rnn4j launcher also understands 'test' (the whole test suite, mvn verify).",
+                PeerCommand.class, CompareCommand.class, GateCommand.class, JmhRecordCommand.class,
+                JmhCompareCommand.class, ChartsCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "The ./rnn4j launcher also understands 'test' (the whole test suite, mvn verify) and 'jmh' (the JMH "
+                + "suite, bench/target/benchmarks.jar).",
                 "Exit status: 0 success, 1 a check failed or could not run, 2 bad usage."})
 public final class Rnn4jTool implements Runnable {
     @Spec
@@ -35,7 +37,7 @@ public final class Rnn4jTool implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "Missing required subcommand (one of info, conform, "
-                + "gradcheck, bench, peer, compare, demo)");
+                + "gradcheck, bench, peer, compare, gate, jmh-record, jmh-compare, charts, demo)");
     }
 
     /** The configured command line (converters, exception handling); tests call this with their own out/err. */

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelpAndCommandsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"info", "conform", "gradcheck", "bench", "peer", "compare", "demo", "peer torch",
-            "peer onnxruntime", "peer openblas", "peer peak"})
+    @ValueSource(strings = {"info", "conform", "gradcheck", "bench", "peer", "compare", "gate", "jmh-compare", "charts",
+            "demo", "peer torch", "peer onnxruntime", "peer openblas", "peer peak"})
     void helpWorksForEverySubcommand(String sub) {
         String[] words = sub.split(" ");
         for (String flag : new String[] {"--help", "-h"}) {
@@ -36,7 +36,8 @@ class HelpAndCommandsTest {
     void topLevelHelpListsTheSubcommands() {
         ToolRun run = ToolRun.of("--help");
         assertEquals(0, run.exitCode(), run.toString());
-        for (String sub : new String[] {"info", "conform", "gradcheck", "bench", "peer", "compare", "demo"}) {
+        for (String sub : new String[] {"info", "conform", "gradcheck", "bench", "peer", "compare", "gate", "jmh-compare",
+                "charts", "demo"}) {
             assertTrue(Pattern.compile("^\\s+" + sub + "\\s", Pattern.MULTILINE).matcher(run.out()).find(), run.out());
         }
         assertEquals(0, ToolRun.of("--version").exitCode());
