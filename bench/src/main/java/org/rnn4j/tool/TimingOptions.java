@@ -26,7 +26,7 @@ final class TimingOptions {
 
     @Option(names = "--settle", paramLabel = "PCT", defaultValue = "2",
             description = "Settled: the medians of the last two warm-up windows (each >= 5 calls and >= 0.2 s) are "
-                    + "no more than PCT% below the best earlier window (default: ${DEFAULT-VALUE}).")
+                    + "no more than PCT%% below the best earlier window (default: ${DEFAULT-VALUE}).")
     double settle;
 
     @Option(names = "--samples", paramLabel = "S", defaultValue = "20",

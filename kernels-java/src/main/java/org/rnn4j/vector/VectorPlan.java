@@ -146,7 +146,7 @@ public final class VectorPlan implements ExecutionPlan {
 
     /** Rows per block of A for a GEMM with K columns (as the dtype's Gemm class chooses). */
     static int gemmRowBlock(int K, int elementBytes) {
-        int mc = (256 * 1024 / elementBytes) / Math.max(1, K);
+        int mc = (256 * 1024 / elementBytes) / Math.max(1, Math.min(K, 512));
         return Math.max(Species.MR, Math.min(32 * Species.MR, mc / Species.MR * Species.MR));
     }
 

@@ -329,7 +329,7 @@ public final class GridF32 implements TeamTask {
             int real = Math.min(r1, rows) - r0;
             RowsF32.gather(x, rowOff, r0, real, K, a, 0, K);
             java.util.Arrays.fill(a, real * K, (r1 - r0) * K, 0f);
-            GemmF32.multiply(a, -r0 * K, K, 1, r0, r1, pw.wihT, 0, K * NR, K, 0, fw / NR, big, 0, fw, false, mc);
+            GemmF32.multiply(a, -r0 * K, K, 1, r0, r0 + real, pw.wihT, 0, K * NR, K, 0, fw / NR, big, 0, fw, false, mc);
             RowsF32.addBias(big, r0, r0 + real, fw, pw.biasX);
         }
     }
@@ -360,17 +360,17 @@ public final class GridF32 implements TeamTask {
             // A single row is a GEMV, bound by streaming the weights: one call over all of this member's panels
             // keeps four panels in flight. More rows go grain by grain, so each grain's Gh stays in cache for its
             // post-GEMM pass.
-            boolean gemv = mPad == MR && m == 1;
+            boolean gemv = m == 1;
             if (gemv) recurrentGemm(pw, A, aOff, 1, q0, q1, false);
             for (int q = q0; q < q1; q++) {
-                if (!gemv) recurrentGemm(pw, A, aOff, mPad, q, q + 1, false);
+                if (!gemv) recurrentGemm(pw, A, aOff, m, q, q + 1, false);
                 cellForward(pw, m, q, 2 * q, 2 * q + 2, s, d, N, ws, prev, next, yBase, gBase, cBase, false);
             }
             if (kind == CellKind.GRU_RESET_BEFORE) {
                 team.barrier(); // W_hn multiplies r ⊙ h of every unit
                 if (gemv) recurrentGemm(pw, rh, 0, 1, q0, q1, true);
                 for (int q = q0; q < q1; q++) {
-                    if (!gemv) recurrentGemm(pw, rh, 0, mPad, q, q + 1, true);
+                    if (!gemv) recurrentGemm(pw, rh, 0, m, q, q + 1, true);
                     cellForward(pw, m, q, 2 * q, 2 * q + 2, s, d, N, ws, prev, next, yBase, gBase, cBase, true);
                 }
             }
@@ -385,7 +385,13 @@ public final class GridF32 implements TeamTask {
     private void recurrentGemm(PackedWeightsF32 pw, float[] A, int aOff, int rows, int q0, int q1, boolean nOnly) {
         int K = hidden, ps = K * NR;
         int per = gl.panelsPerGrain();
-        if (!nOnly) GemmF32.multiply(A, aOff, hp, 1, 0, rows, pw.whhT, 0, ps, K, per * q0, per * q1, gh, 0, fw, false, rows);
+        if (!nOnly) {
+            if (rows == 1) {
+                GemmF32.gemv(A, aOff, 1, pw.whhTg, 0, ps * pw.whhGroup, pw.whhGroup, K, per * q0, per * q1, gh, 0, false);
+            } else {
+                GemmF32.multiply(A, aOff, hp, 1, 0, rows, pw.whhT, 0, ps, K, per * q0, per * q1, gh, 0, fw, false, rows);
+            }
+        }
         if (kind == CellKind.GRU_LINEAR_BEFORE_RESET || nOnly) {
             int n0 = gl.nPanel0();
             GemmF32.multiply(A, aOff, hp, 1, 0, rows, pw.whhT, 0, ps, K, n0 + q0, n0 + q1, gh, 0, fw, false, rows);
@@ -399,16 +405,28 @@ public final class GridF32 implements TeamTask {
         MemorySegment gates = gBase >= 0 ? ws : null;
         switch (kind) {
             case LSTM, LSTM_PEEPHOLE -> {
+                MemorySegment cSaved = cBase >= 0 ? ws : null;
+                // Rows in schedule order are consecutive rows of every operand when they share a time index (no
+                // varlen reordering): then one call per pass covers them all.
+                boolean linear = kind == CellKind.LSTM && identityOrder && (d == 0 || len[order[0]] == len[order[m - 1]]);
+                if (linear) {
+                    int t = time(s, d, len[order[0]]), r = t * N;
+                    LstmPostGemmF32.activate(big, r * fw, fw, gh, 0, fw, m, b0, b1, gates, gBase + (long) r * sw * W,
+                            (long) sw * W);
+                    LstmPostGemmF32.update(gh, 0, fw, m, b0, b1, cst, 0, hp, hbuf, next, hp, ws,
+                            yBase + (long) r * yw * W, (long) yw * W, H, cSaved, cBase + (long) r * hp * W,
+                            (long) hp * W);
+                    break;
+                }
                 for (int i = 0; i < m; i++) {
                     int n = order[i], t = time(s, d, len[n]), r = t * N + n;
                     long gOff = gBase + (long) r * sw * W;
-                    MemorySegment cSaved = cBase >= 0 ? ws : null;
                     long csOff = cBase + (long) r * hp * W;
                     long yOff = yBase + (long) r * yw * W;
                     if (kind == CellKind.LSTM) {
-                        LstmPostGemmF32.activate(big, r * fw, gh, i * fw, b0, b1, gates, gOff);
-                        LstmPostGemmF32.update(gh, i * fw, b0, b1, cst, n * hp, hbuf, next + n * hp, ws, yOff, H,
-                                cSaved, csOff);
+                        LstmPostGemmF32.activate(big, r * fw, fw, gh, i * fw, fw, 1, b0, b1, gates, gOff, 0);
+                        LstmPostGemmF32.update(gh, i * fw, fw, 1, b0, b1, cst, n * hp, hp, hbuf, next + n * hp, hp, ws,
+                                yOff, 0, H, cSaved, csOff, 0);
                     } else {
                         LstmPostGemmF32.activatePeephole(big, r * fw, gh, i * fw, b0, b1, cst, n * hp, pw.peep, hp,
                                 gates, gOff);
@@ -545,7 +563,7 @@ public final class GridF32 implements TeamTask {
         if (bWantDx) {
             int rowsPad = roundUp(bRows, MR);
             int mc = GemmF32.rowBlock(dgw);
-            int r0 = team.from(rowsPad, MR), r1 = team.to(rowsPad, MR);
+            int r0 = team.from(rowsPad, MR), r1 = Math.min(team.to(rowsPad, MR), bRows);
             if (r0 < r1) {
                 GemmF32.multiply(big, 0, ldg, 1, r0, r1, bw.wih, 0, gl.dgXWidth() * NR, gl.dgXWidth(), 0,
                         bw.inPad / NR, bdx, 0, bLdx, bd > 0, mc);
@@ -634,7 +652,7 @@ public final class GridF32 implements TeamTask {
             }
             team.barrier();
             // dh_{t-1} for this member's units: one GEMM call over its panels (a GEMV for a single row).
-            int rowsG = m == 1 ? 1 : mPad;
+            int rowsG = m;
             switch (kind) {
                 case LSTM, LSTM_PEEPHOLE, RNN_TANH, RNN_RELU -> GemmF32.multiply(dgStep, dgS, ldg, 1, 0, rowsG, pw.whh,
                         0, pw.whhK * NR, pw.whhK, q0, q1, dhC, 0, hp, false, mPad);

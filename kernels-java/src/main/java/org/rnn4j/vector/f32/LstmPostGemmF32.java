@@ -28,15 +28,21 @@ final class LstmPostGemmF32 {
     static final int W = Float.BYTES;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    /** Gates i, f, g, o of blocks [b0, b1): z = gx + gh, activated in place in {@code gh} (and saved). */
-    static void activate(float[] gx, int gxOff, float[] gh, int ghOff, int b0, int b1, MemorySegment gates, long gOff) {
-        for (int v = 4 * b0; v < 4 * b1; v++) {
-            int o = v * V;
-            boolean isG = (v & 3) == 2;
-            FloatVector z = FloatVector.fromArray(S, gx, gxOff + o).add(FloatVector.fromArray(S, gh, ghOff + o));
-            FloatVector a = scaledTanh(z, isG ? 1f : 0.5f, isG ? 0f : 0.5f);
-            a.intoArray(gh, ghOff + o);
-            if (gates != null) a.intoMemorySegment(gates, gOff + (long) o * W, LE);
+    /**
+     * Gates i, f, g, o of blocks [b0, b1) of {@code rows} rows: z = gx + gh, activated in place in {@code gh} (and
+     * saved). Row k of each operand is {@code stride} past row k - 1 (segment strides in bytes).
+     */
+    static void activate(float[] gx, int gxOff, int gxStride, float[] gh, int ghOff, int ghStride, int rows, int b0,
+                         int b1, MemorySegment gates, long gOff, long gStride) {
+        for (int row = 0; row < rows; row++, gxOff += gxStride, ghOff += ghStride, gOff += gStride) {
+            for (int v = 4 * b0; v < 4 * b1; v++) {
+                int o = v * V;
+                boolean isG = (v & 3) == 2;
+                FloatVector z = FloatVector.fromArray(S, gx, gxOff + o).add(FloatVector.fromArray(S, gh, ghOff + o));
+                FloatVector a = scaledTanh(z, isG ? 1f : 0.5f, isG ? 0f : 0.5f);
+                a.intoArray(gh, ghOff + o);
+                if (gates != null) a.intoMemorySegment(gates, gOff + (long) o * W, LE);
+            }
         }
     }
 
@@ -57,22 +63,29 @@ final class LstmPostGemmF32 {
         }
     }
 
-    /** c_t = f ⊙ c_{t-1} + i ⊙ g (in place in {@code c}, and saved); h_t = o ⊙ tanh(c_t), padded units zero. */
-    static void update(float[] act, int actOff, int b0, int b1, float[] c, int cOff, float[] h, int hOff,
-                       MemorySegment y, long yOff, int hidden, MemorySegment cSaved, long csOff) {
-        for (int b = b0; b < b1; b++) {
-            int o = actOff + 4 * b * V, u = b * V;
-            FloatVector i = FloatVector.fromArray(S, act, o);
-            FloatVector f = FloatVector.fromArray(S, act, o + V);
-            FloatVector g = FloatVector.fromArray(S, act, o + 2 * V);
-            FloatVector og = FloatVector.fromArray(S, act, o + 3 * V);
-            FloatVector cn = f.fma(FloatVector.fromArray(S, c, cOff + u), i.mul(g));
-            FloatVector hn = og.mul(tanh(cn));
-            if (u + V > hidden) hn = hn.blend(0f, S.indexInRange(u, hidden).not());
-            cn.intoArray(c, cOff + u);
-            hn.intoArray(h, hOff + u);
-            hn.intoMemorySegment(y, yOff + (long) u * W, LE);
-            if (cSaved != null) cn.intoMemorySegment(cSaved, csOff + (long) u * W, LE);
+    /**
+     * c_t = f ⊙ c_{t-1} + i ⊙ g (in place in {@code c}, and saved); h_t = o ⊙ tanh(c_t), padded units zero; for
+     * {@code rows} rows, each operand's rows {@code stride} apart (segment strides in bytes).
+     */
+    static void update(float[] act, int actOff, int actStride, int rows, int b0, int b1, float[] c, int cOff,
+                       int cStride, float[] h, int hOff, int hStride, MemorySegment y, long yOff, long yStride,
+                       int hidden, MemorySegment cSaved, long csOff, long csStride) {
+        for (int row = 0; row < rows; row++, actOff += actStride, cOff += cStride, hOff += hStride, yOff += yStride,
+                csOff += csStride) {
+            for (int b = b0; b < b1; b++) {
+                int o = actOff + 4 * b * V, u = b * V;
+                FloatVector i = FloatVector.fromArray(S, act, o);
+                FloatVector f = FloatVector.fromArray(S, act, o + V);
+                FloatVector g = FloatVector.fromArray(S, act, o + 2 * V);
+                FloatVector og = FloatVector.fromArray(S, act, o + 3 * V);
+                FloatVector cn = f.fma(FloatVector.fromArray(S, c, cOff + u), i.mul(g));
+                FloatVector hn = og.mul(tanh(cn));
+                if (u + V > hidden) hn = hn.blend(0f, S.indexInRange(u, hidden).not());
+                cn.intoArray(c, cOff + u);
+                hn.intoArray(h, hOff + u);
+                hn.intoMemorySegment(y, yOff + (long) u * W, LE);
+                if (cSaved != null) cn.intoMemorySegment(cSaved, csOff + (long) u * W, LE);
+            }
         }
     }
 

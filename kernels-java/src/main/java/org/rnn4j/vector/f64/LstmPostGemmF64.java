@@ -29,15 +29,21 @@ final class LstmPostGemmF64 {
     static final int W = Double.BYTES;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    /** Gates i, f, g, o of blocks [b0, b1): z = gx + gh, activated in place in {@code gh} (and saved). */
-    static void activate(double[] gx, int gxOff, double[] gh, int ghOff, int b0, int b1, MemorySegment gates, long gOff) {
-        for (int v = 4 * b0; v < 4 * b1; v++) {
-            int o = v * V;
-            boolean isG = (v & 3) == 2;
-            DoubleVector z = DoubleVector.fromArray(S, gx, gxOff + o).add(DoubleVector.fromArray(S, gh, ghOff + o));
-            DoubleVector a = scaledTanh(z, isG ? 1d : 0.5d, isG ? 0d : 0.5d);
-            a.intoArray(gh, ghOff + o);
-            if (gates != null) a.intoMemorySegment(gates, gOff + (long) o * W, LE);
+    /**
+     * Gates i, f, g, o of blocks [b0, b1) of {@code rows} rows: z = gx + gh, activated in place in {@code gh} (and
+     * saved). Row k of each operand is {@code stride} past row k - 1 (segment strides in bytes).
+     */
+    static void activate(double[] gx, int gxOff, int gxStride, double[] gh, int ghOff, int ghStride, int rows, int b0,
+                         int b1, MemorySegment gates, long gOff, long gStride) {
+        for (int row = 0; row < rows; row++, gxOff += gxStride, ghOff += ghStride, gOff += gStride) {
+            for (int v = 4 * b0; v < 4 * b1; v++) {
+                int o = v * V;
+                boolean isG = (v & 3) == 2;
+                DoubleVector z = DoubleVector.fromArray(S, gx, gxOff + o).add(DoubleVector.fromArray(S, gh, ghOff + o));
+                DoubleVector a = scaledTanh(z, isG ? 1d : 0.5d, isG ? 0d : 0.5d);
+                a.intoArray(gh, ghOff + o);
+                if (gates != null) a.intoMemorySegment(gates, gOff + (long) o * W, LE);
+            }
         }
     }
 
@@ -58,22 +64,29 @@ final class LstmPostGemmF64 {
         }
     }
 
-    /** c_t = f ⊙ c_{t-1} + i ⊙ g (in place in {@code c}, and saved); h_t = o ⊙ tanh(c_t), padded units zero. */
-    static void update(double[] act, int actOff, int b0, int b1, double[] c, int cOff, double[] h, int hOff,
-                       MemorySegment y, long yOff, int hidden, MemorySegment cSaved, long csOff) {
-        for (int b = b0; b < b1; b++) {
-            int o = actOff + 4 * b * V, u = b * V;
-            DoubleVector i = DoubleVector.fromArray(S, act, o);
-            DoubleVector f = DoubleVector.fromArray(S, act, o + V);
-            DoubleVector g = DoubleVector.fromArray(S, act, o + 2 * V);
-            DoubleVector og = DoubleVector.fromArray(S, act, o + 3 * V);
-            DoubleVector cn = f.fma(DoubleVector.fromArray(S, c, cOff + u), i.mul(g));
-            DoubleVector hn = og.mul(tanh(cn));
-            if (u + V > hidden) hn = hn.blend(0d, S.indexInRange(u, hidden).not());
-            cn.intoArray(c, cOff + u);
-            hn.intoArray(h, hOff + u);
-            hn.intoMemorySegment(y, yOff + (long) u * W, LE);
-            if (cSaved != null) cn.intoMemorySegment(cSaved, csOff + (long) u * W, LE);
+    /**
+     * c_t = f ⊙ c_{t-1} + i ⊙ g (in place in {@code c}, and saved); h_t = o ⊙ tanh(c_t), padded units zero; for
+     * {@code rows} rows, each operand's rows {@code stride} apart (segment strides in bytes).
+     */
+    static void update(double[] act, int actOff, int actStride, int rows, int b0, int b1, double[] c, int cOff,
+                       int cStride, double[] h, int hOff, int hStride, MemorySegment y, long yOff, long yStride,
+                       int hidden, MemorySegment cSaved, long csOff, long csStride) {
+        for (int row = 0; row < rows; row++, actOff += actStride, cOff += cStride, hOff += hStride, yOff += yStride,
+                csOff += csStride) {
+            for (int b = b0; b < b1; b++) {
+                int o = actOff + 4 * b * V, u = b * V;
+                DoubleVector i = DoubleVector.fromArray(S, act, o);
+                DoubleVector f = DoubleVector.fromArray(S, act, o + V);
+                DoubleVector g = DoubleVector.fromArray(S, act, o + 2 * V);
+                DoubleVector og = DoubleVector.fromArray(S, act, o + 3 * V);
+                DoubleVector cn = f.fma(DoubleVector.fromArray(S, c, cOff + u), i.mul(g));
+                DoubleVector hn = og.mul(tanh(cn));
+                if (u + V > hidden) hn = hn.blend(0d, S.indexInRange(u, hidden).not());
+                cn.intoArray(c, cOff + u);
+                hn.intoArray(h, hOff + u);
+                hn.intoMemorySegment(y, yOff + (long) u * W, LE);
+                if (cSaved != null) cn.intoMemorySegment(cSaved, csOff + (long) u * W, LE);
+            }
         }
     }
 
