@@ -246,7 +246,7 @@ public final class GemmF64 {
             boolean acc = accumulate || k0 > 0;
             int ak = aOff + k0 * ks, bk = bOff + k0 * NR;
             if (r1 - r0 == 1) {
-                gemv(a, ak + r0 * rs, ks, b, bk, panelStride, 1, kc, p0, p1, c, cOff + r0 * ldc, acc);
+                gemv(a, ak + r0 * rs, ks, b, bk, panelStride, 1, kc, p0, p1, c, cOff + r0 * ldc, acc, false);
                 continue;
             }
             for (int rb = r0; rb < r1; rb += mc) {
@@ -266,20 +266,27 @@ public final class GemmF64 {
      * panels interleaved per k (panel p at {@code bOff + (p / group)·groupStride + (p % group)·NR}, stepping
      * {@code group·NR} per k). With groups of four the weights stream as one contiguous run, which the prefetchers
      * follow best: the batch-1 recurrent product reads W_hh from such a copy (~20% more bandwidth than four
-     * separate panels). A element k is {@code a[aOff + k·ks]}; C element j of panel p is {@code c[cOff + p·NR + j]}.
+     * separate panels). {@code descending} (groups of four only) runs the panels from last to first. A element k is {@code a[aOff + k·ks]}; C element j of panel p is {@code c[cOff + p·NR + j]}.
      */
     public static void gemv(double[] a, int aOff, int ks, double[] b, int bOff, int groupStride, int group, int K,
-                            int p0, int p1, double[] c, int cOff, boolean accumulate) {
+                            int p0, int p1, double[] c, int cOff, boolean accumulate, boolean descending) {
         int bks = group * NR;
-        int p = p0;
         if (group == 4) {
-            for (; p % 4 != 0 && p < p1; p++) {
-                row1(a, aOff, ks, b, panel(bOff, groupStride, group, p), bks, K, c, cOff + p * NR, accumulate);
+            // Whole groups of four between a head and a tail of single panels. Descending runs them in the opposite
+            // order: every panel's result is the same, only the order of the stream differs (see GridF64#timeLoop).
+            int g0 = Math.min(p1, (p0 + 3) & ~3), g1 = Math.max(g0, p1 & ~3);
+            if (!descending) {
+                for (int p = p0; p < g0; p++) row1(a, aOff, ks, b, panel(bOff, groupStride, 4, p), bks, K, c, cOff + p * NR, accumulate);
+                for (int p = g0; p < g1; p += 4) group4(a, aOff, ks, b, bOff + (p / 4) * groupStride, K, c, cOff + p * NR, accumulate);
+                for (int p = g1; p < p1; p++) row1(a, aOff, ks, b, panel(bOff, groupStride, 4, p), bks, K, c, cOff + p * NR, accumulate);
+            } else {
+                for (int p = p1 - 1; p >= g1; p--) row1(a, aOff, ks, b, panel(bOff, groupStride, 4, p), bks, K, c, cOff + p * NR, accumulate);
+                for (int p = g1 - 4; p >= g0; p -= 4) group4(a, aOff, ks, b, bOff + (p / 4) * groupStride, K, c, cOff + p * NR, accumulate);
+                for (int p = g0 - 1; p >= p0; p--) row1(a, aOff, ks, b, panel(bOff, groupStride, 4, p), bks, K, c, cOff + p * NR, accumulate);
             }
-            for (; p + 4 <= p1; p += 4) {
-                group4(a, aOff, ks, b, bOff + (p / 4) * groupStride, K, c, cOff + p * NR, accumulate);
-            }
+            return;
         }
+        int p = p0;
         for (; p + 4 <= p1; p += 4) {
             row4(a, aOff, ks, b, panel(bOff, groupStride, group, p), panel(bOff, groupStride, group, p + 1),
                     panel(bOff, groupStride, group, p + 2), panel(bOff, groupStride, group, p + 3), bks, K, c,
