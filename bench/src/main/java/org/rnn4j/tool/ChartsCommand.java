@@ -230,6 +230,13 @@ final class ChartsCommand implements Callable<Integer> {
             chart.getStyler().setYAxisMin(0.0);
             chart.getStyler().setYAxisDecimalPattern(pattern);
             chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(15f));
+            // Many categories: slanted names, which would overlap side by side; many series: the legend in a column
+            // on the right, since one row would run past the image's edge.
+            if (cats.size() > 6) chart.getStyler().setXAxisLabelRotation(20);
+            if (bars.size() + lines.size() > 6) {
+                chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+                chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+            }
             for (Map.Entry<String, Map<String, Double>> s : bars.entrySet()) add(chart, s.getKey(), s.getValue(), cats, false);
             for (Map.Entry<String, Map<String, Double>> s : lines.entrySet()) add(chart, s.getKey(), s.getValue(), cats, true);
             return chart;
