@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * Generates the float64 kernels ({@code org.rnn4j.vector.f64}) from the float32 ones ({@code org.rnn4j.vector.f32}),
  * so the two precisions cannot drift apart: float32 is the source, written and tuned by hand; float64 is a token
  * substitution of it (types, species, literals, names). Only the activations are written twice
- * ({@code ActivationsF32}: a rational tanh; {@code ActivationsF64}: the JDK's lanewise TANH), because float64
+ * ({@code ActivationsF32}: a rational tanh; {@code ActivationsF64}: IEEE basic operations only), because float64
  * needs the accuracy. {@code Float64SourcesAreGeneratedTest} fails when the committed f64 sources differ from
  * what this produces; regenerate with
  * {@code java kernels-java/src/test/java/org/rnn4j/vector/GenerateFloat64.java kernels-java} from the repository root.

@@ -12,7 +12,8 @@ import org.rnn4j.vector.Species;
  * precision), the form Eigen uses; its error against {@code Math.tanh} is below 3e-7 absolute (2.5 ulp of 1) over all floats
  * (measured by {@code ActivationAccuracyTest}). {@code sigmoid(x) = 0.5·tanh(x/2) + 0.5}: absolute error below
  * 3e-7, relative error large only where sigmoid is below about 1e-6 (saturated gates, where the absolute error
- * is what matters). Written by hand for float32; float64 uses the JDK's lanewise TANH.
+ * is what matters). Written by hand for float32; float64 has its own ({@code ActivationsF64}: IEEE basic
+ * operations only, so every JIT tier computes the same bits).
  */
 public final class ActivationsF32 {
     private ActivationsF32() {}
