@@ -122,6 +122,20 @@ private:
 
     static int time(int s, int d, int len) { return d == 0 ? s : len - 1 - s; }
 
+    /**
+     * Layer 0's input rows [ra, rb) into xs, time-major, with zero rows past each length (whatever the caller keeps
+     * there must not reach a product); returns xs. The caller synchronises before other members read the rows.
+     */
+    R* gather_layer0(const R* input, int64_t ra, int64_t rb) {
+        R* xs = at(P.xs);
+        for (int64_t r = ra; r < rb; r++) {
+            const int t = (int)(r / N), n = (int)(r % N);
+            if (t < lens[n]) copy(xs + r * I, input + layout_offset(t, n, I), I);
+            else zero(xs + r * I, I);
+        }
+        return xs;
+    }
+
     /** This member's contiguous share [a, b) of `n` items. */
     static void share(const Member& m, int64_t n, int64_t& a, int64_t& b) {
         a = n * m.index / m.size;
@@ -173,13 +187,7 @@ private:
         // into xs with zero rows past each length (whatever the caller keeps there must not reach a product).
         const R* x0 = input;
         if (C.batch_first || !full) {
-            R* xs = at(P.xs);
-            for (int64_t r = ra; r < rb; r++) {
-                const int t = (int)(r / N), n = (int)(r % N);
-                if (t < lens[n]) copy(xs + r * I, input + layout_offset(t, n, I), I);
-                else zero(xs + r * I, I);
-            }
-            x0 = xs;
+            x0 = gather_layer0(input, ra, rb);
             m.barrier();
         }
         for (int l = 0; l < C.layers; l++) {
@@ -388,15 +396,7 @@ private:
         // Layer 0's input rows for OpenBLAS's dW_ih, as the forward read them (the packed path packs them from the
         // caller's tensor directly).
         const R* x0 = input;
-        if (wantW && blas && (C.batch_first || !full)) {
-            R* xs = at(P.xs);
-            for (int64_t r = ra; r < rb; r++) {
-                const int t = (int)(r / N), n = (int)(r % N);
-                if (t < lens[n]) copy(xs + r * I, input + layout_offset(t, n, I), I);
-                else zero(xs + r * I, I);
-            }
-            x0 = xs;
-        }
+        if (wantW && blas && (C.batch_first || !full)) x0 = gather_layer0(input, ra, rb);
         // dX of layer 0 goes straight to the caller's gradInput when it is time-major without lengths (OpenBLAS
         // path; the packed kernel writes whole panels, so it goes through dxs).
         const bool dxInPlace = blas && gradInput && !C.batch_first && full;

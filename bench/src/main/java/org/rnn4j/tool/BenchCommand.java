@@ -15,6 +15,7 @@ import org.rnn4j.bench.jmh.RnnFixture;
 import org.rnn4j.RnnConfig;
 import org.rnn4j.RnnPlan;
 import org.rnn4j.spi.RnnBackend;
+import org.rnn4j.util.MiniJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -255,10 +256,10 @@ final class BenchCommand implements Callable<Integer> {
         SampleStats st = m.stats();
         Sampler.Settings t = s.timing();
         StringBuilder sb = new StringBuilder("{\n");
-        field(sb, "backend", str(backendName));
-        field(sb, "cell", str(s.cell().id()));
-        field(sb, "mode", str(s.mode().name()));
-        field(sb, "dtype", str(s.dtypeName()));
+        field(sb, "backend", MiniJson.quote(backendName));
+        field(sb, "cell", MiniJson.quote(s.cell().id()));
+        field(sb, "mode", MiniJson.quote(s.mode().name()));
+        field(sb, "dtype", MiniJson.quote(s.dtypeName()));
         field(sb, "T", Integer.toString(s.shape().seqLength()));
         field(sb, "N", Integer.toString(s.shape().batch()));
         field(sb, "I", Integer.toString(s.shape().inputSize()));
@@ -287,37 +288,19 @@ final class BenchCommand implements Callable<Integer> {
         field(sb, "gflops_best", num2(BenchLine.gflops(flops, st.min())));
         field(sb, "jit_ms_warmup", Long.toString(m.jitMsWarmup()));
         field(sb, "jit_ms_samples", Long.toString(m.jitMsSamples()));
-        field(sb, "cpu_model", str(cpu.model()));
-        field(sb, "jdk", str(Runtime.version() + " (" + System.getProperty("java.vendor") + ")"));
-        sb.append("  \"date\": ").append(str(Instant.now().toString())).append("\n}\n");
+        field(sb, "cpu_model", MiniJson.quote(cpu.model()));
+        field(sb, "jdk", MiniJson.quote(Runtime.version() + " (" + System.getProperty("java.vendor") + ")"));
+        sb.append("  \"date\": ").append(MiniJson.quote(Instant.now().toString())).append("\n}\n");
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         Files.writeString(file, sb, StandardCharsets.UTF_8);
     }
 
     private static void field(StringBuilder sb, String name, String value) {
-        sb.append("  ").append(str(name)).append(": ").append(value).append(",\n");
+        sb.append("  ").append(MiniJson.quote(name)).append(": ").append(value).append(",\n");
     }
 
     private static String num2(double v) {
         return Double.isFinite(v) ? Double.toString(v) : "null";
-    }
-
-    private static String str(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** Runs a peer in a child process, passing its output through and picking up its bench line. */
 final class ChildProcess {
@@ -22,28 +23,8 @@ final class ChildProcess {
      * missing bench line is a {@link ToolException} naming {@code what}.
      */
     static String run(String what, List<String> command, Map<String, String> env, PrintWriter out, PrintWriter err) {
-        ProcessBuilder pb = new ProcessBuilder(command);
-        OpenblasEnv.apply(env, pb.environment());
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new ToolException(what + ": cannot start " + command.get(0) + ": " + e.getMessage(), e);
-        }
-        Thread errPump = Thread.ofPlatform().daemon().start(() -> pump(p.getErrorStream(), err, null));
         List<String> bench = new ArrayList<>();
-        pump(p.getInputStream(), out, bench);
-        int code;
-        try {
-            code = p.waitFor();
-            errPump.join();
-        } catch (InterruptedException e) {
-            p.destroy();
-            Thread.currentThread().interrupt();
-            throw new ToolException(what + ": interrupted", e);
-        }
-        err.flush();
-        out.flush();
+        int code = exec(what, command, env, out, err, line -> BenchLine.parse(line) != null, false, bench);
         if (code != 0) throw new ToolException(what + " failed (exit status " + code + "; its messages are above)");
         if (bench.isEmpty()) throw new ToolException(what + " printed no bench line");
         return bench.get(bench.size() - 1);
@@ -56,6 +37,15 @@ final class ChildProcess {
      */
     static int passThrough(String what, List<String> command, Map<String, String> env, PrintWriter out,
                            PrintWriter err, String prefix, List<String> collected) {
+        return exec(what, command, env, out, err, line -> prefix != null && line.startsWith(prefix), true, collected);
+    }
+
+    /**
+     * Starts the command, pumps its stderr to {@code err} and its stdout to {@code out} (the lines {@code capture}
+     * accepts go to {@code captured}, and to {@code out} too when {@code echoCaptured}), and returns its exit status.
+     */
+    private static int exec(String what, List<String> command, Map<String, String> env, PrintWriter out,
+                            PrintWriter err, Predicate<String> capture, boolean echoCaptured, List<String> captured) {
         ProcessBuilder pb = new ProcessBuilder(command);
         OpenblasEnv.apply(env, pb.environment());
         Process p;
@@ -64,21 +54,8 @@ final class ChildProcess {
         } catch (IOException e) {
             throw new ToolException(what + ": cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }
-        Thread errPump = Thread.ofPlatform().daemon().start(() -> pump(p.getErrorStream(), err, null));
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (collected != null && prefix != null && line.startsWith(prefix)) collected.add(line);
-                synchronized (out) {
-                    out.println(line);
-                    out.flush();
-                }
-            }
-        } catch (IOException e) {
-            synchronized (out) {
-                out.println("(output lost: " + e.getMessage() + ")");
-            }
-        }
+        Thread errPump = Thread.ofPlatform().daemon().start(() -> pump(p.getErrorStream(), err, null, false, null));
+        pump(p.getInputStream(), out, capture, echoCaptured, captured);
         try {
             int code = p.waitFor();
             errPump.join();
@@ -92,14 +69,14 @@ final class ChildProcess {
         }
     }
 
-    private static void pump(InputStream in, PrintWriter to, List<String> benchLines) {
+    private static void pump(InputStream in, PrintWriter to, Predicate<String> capture, boolean echoCaptured,
+                             List<String> captured) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
-                if (benchLines != null && BenchLine.parse(line) != null) {
-                    benchLines.add(line);
-                    continue;
-                }
+                boolean taken = captured != null && capture.test(line);
+                if (taken) captured.add(line);
+                if (taken && !echoCaptured) continue;
                 synchronized (to) {
                     to.println(line);
                     to.flush();

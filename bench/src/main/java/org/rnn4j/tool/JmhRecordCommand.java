@@ -7,10 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rnn4j.nativebackend.NativeLibraryInfo;
+import org.rnn4j.util.MiniJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,7 +67,7 @@ final class JmhRecordCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder("{\n  \"machine\": {\n");
         int i = 0;
         for (Map.Entry<String, String> e : m.entrySet()) {
-            sb.append("    ").append(Json.str(e.getKey())).append(": ").append(Json.str(e.getValue()))
+            sb.append("    ").append(MiniJson.quote(e.getKey())).append(": ").append(MiniJson.quote(e.getValue()))
                     .append(++i < m.size() ? ",\n" : "\n");
         }
         sb.append("  },\n  \"jmh\": ").append(jmh).append("\n}\n");
@@ -95,7 +95,7 @@ final class JmhRecordCommand implements Callable<Integer> {
         m.put("processors", Integer.toString(Runtime.getRuntime().availableProcessors()));
         String jdk = Runtime.version() + " (" + System.getProperty("java.vendor") + ")";
         try {
-            Object root = org.rnn4j.util.MiniJson.parse(jmhJson);
+            Object root = MiniJson.parse(jmhJson);
             if (root instanceof java.util.List<?> l && !l.isEmpty() && l.get(0) instanceof Map<?, ?> first) {
                 jdk = first.get("jdkVersion") + " (" + first.get("vmName") + " " + first.get("vmVersion") + ")";
             }
@@ -126,28 +126,5 @@ final class JmhRecordCommand implements Callable<Integer> {
     private static String env(String name) {
         String v = System.getenv(name);
         return v == null ? "unset" : v;
-    }
-
-    /** JSON string quoting. */
-    static final class Json {
-        private Json() {}
-
-        static String str(String s) {
-            StringBuilder sb = new StringBuilder("\"");
-            for (char c : s.toCharArray()) {
-                switch (c) {
-                    case '"' -> sb.append("\\\"");
-                    case '\\' -> sb.append("\\\\");
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    case '\t' -> sb.append("\\t");
-                    default -> {
-                        if (c < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                        else sb.append(c);
-                    }
-                }
-            }
-            return sb.append('"').toString();
-        }
     }
 }

@@ -201,4 +201,14 @@ final class Given {
     static double[] copyOrNull(double[] a) {
         return a == null ? null : a.clone();
     }
+
+    /** A copy of the values of parameter {@code name} of {@code config} in {@code weights} (by parameter id). */
+    static double[] weightCopy(RnnConfig config, double[][] weights, String name) {
+        int k = name == null ? -1 : config.parameterIds().indexOf(ParamId.parse(name));
+        if (k < 0) {
+            throw new IllegalArgumentException("name: expected one of " + config.parameterIds() + " but was '"
+                    + name + "'");
+        }
+        return weights[k].clone();
+    }
 }

@@ -202,12 +202,7 @@ public final class GradcheckData {
 
     /** A copy of the values of parameter {@code name} (a {@code state_dict} name of the configuration). */
     public double[] weight(String name) {
-        int k = name == null ? -1 : config.parameterIds().indexOf(ParamId.parse(name));
-        if (k < 0) {
-            throw new IllegalArgumentException("name: expected one of " + config.parameterIds() + " but was '"
-                    + name + "'");
-        }
-        return weights[k].clone();
+        return Given.weightCopy(config, weights, name);
     }
 
     /** A copy of the input. */

@@ -94,12 +94,7 @@ public final class GradcheckStepData {
 
     /** A copy of the values of parameter {@code name} (zero for a parameter the step does not read and was not given). */
     public double[] weight(String name) {
-        int k = name == null ? -1 : config.parameterIds().indexOf(ParamId.parse(name));
-        if (k < 0) {
-            throw new IllegalArgumentException("name: expected one of " + config.parameterIds() + " but was '"
-                    + name + "'");
-        }
-        return weights[k].clone();
+        return Given.weightCopy(config, weights, name);
     }
 
     public double[] input() {

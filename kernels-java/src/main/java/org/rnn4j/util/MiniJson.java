@@ -326,4 +326,27 @@ public final class MiniJson {
         }
         return (Map<String, Object>) v;
     }
+
+    /**
+     * {@code text} as a JSON string literal, quotes included: the parser's counterpart for the tool's small JSON
+     * writers ({@code "}, {@code \\} and control characters escaped).
+     */
+    public static String quote(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                    else sb.append(c);
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
 }
