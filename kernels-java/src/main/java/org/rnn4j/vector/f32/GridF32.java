@@ -44,12 +44,12 @@ public final class GridF32 implements TeamTask {
     final GateLayout gl;
     final CellKind kind;
     final int hidden, hp, dirs, layers, fw, dgw, sw, yw;
-    /**
-     * Row stride of dG: its width, plus one cache line when the width is a multiple of 128 elements. The
-     * weight-gradient GEMMs read dG down its columns (dGᵀ in place); with a stride of a multiple of 4 KiB every row
-     * would fall into the same L1 set and evict the last (4K aliasing): measured 40% slower than the other GEMMs.
-     */
+    /** Row stride of dG: {@link VectorPlan#gradientStride}. */
     final int ldg;
+    /** Row strides of the transposed weight-gradient accumulators (dW_ihᵀ, dW_hhᵀ, a reset-before GRU's dW_hnᵀ). */
+    final int ldIh, ldHh, ldHn;
+    /** The dG columns W_hh sees, {@code [hCol0, hCol1)} (a reset-before GRU's W_hn: {@code [2Hp, 3Hp)} apart). */
+    final int hCol0, hCol1;
     final int tCap, nCap, nPad, tnPad;
     final int members;
     final int inWidthMax, inPadMax;
@@ -77,7 +77,8 @@ public final class GridF32 implements TeamTask {
     float[][] dy;
     float[] dhCarry, dcCarry, dhC, drh;
     float[] stage;
-    float[] bpack;
+    float[] tiles; // a K block of the weight-gradient GEMMs' B rows as MR-column tiles (RowsF32#packTiles)
+    float[][] memberPanel; // per member: one dG panel of a K block, then a row buffer for packTiles
     float[] accIh, accHh, accHn;
     float[] colSums;
     float[] peepSums;
@@ -106,6 +107,11 @@ public final class GridF32 implements TeamTask {
         this.fw = gl.fwdWidth();
         this.dgw = gl.dgWidth();
         this.ldg = plan.ldg;
+        this.ldIh = VectorPlan.gradientStride(gl.dgXWidth(), W);
+        this.hCol0 = gl.dgHOffset();
+        this.hCol1 = kind == CellKind.GRU_RESET_BEFORE ? 2 * hp : dgw;
+        this.ldHh = VectorPlan.gradientStride(hCol1 - hCol0, W);
+        this.ldHn = VectorPlan.gradientStride(hp, W);
         this.sw = plan.savedWidth();
         this.yw = plan.yWidth();
         this.tCap = plan.capacity().seqLength();
@@ -155,10 +161,11 @@ public final class GridF32 implements TeamTask {
         dhC = new float[nPad * hp];
         drh = kind == CellKind.GRU_RESET_BEFORE ? new float[nPad * hp] : null;
         stage = new float[tnPad * inPadMax];
-        bpack = new float[KC * Math.max(inPadMax, hp)];
-        accIh = new float[roundUp(dgw, MR) * inPadMax];
-        accHh = new float[roundUp(dgw, MR) * hp];
-        accHn = kind == CellKind.GRU_RESET_BEFORE ? new float[roundUp(hp, MR) * hp] : null;
+        tiles = new float[KC * (roundUp(inPadMax, MR) + 2 * roundUp(hp, MR))];
+        memberPanel = new float[members][KC * NR + roundUp(Math.max(inPadMax, hp), MR)];
+        accIh = new float[roundUp(inPadMax, MR) * ldIh];
+        accHh = new float[roundUp(hp, MR) * ldHh];
+        accHn = kind == CellKind.GRU_RESET_BEFORE ? new float[roundUp(hp, MR) * ldHn] : null;
         colSums = new float[dgw];
         peepSums = kind == CellKind.LSTM_PEEPHOLE ? new float[3 * hp] : null;
         int rows = tCap * nCap;
@@ -564,7 +571,7 @@ public final class GridF32 implements TeamTask {
         team.barrier();
         if (bWantW) {
             weightGrads(team, bw, bws, bx, bRows);
-            biasAndPeepholeGrads(team, bws, bslot, bRows);
+            if (peepSums != null) peepholeGrads(team, bws, bRows);
         }
         if (bWantDx) {
             int rowsPad = roundUp(bRows, MR);
@@ -685,54 +692,64 @@ public final class GridF32 implements TeamTask {
         }
     }
 
-    /** dW_ih and dW_hh over all steps: A = dGᵀ read in place, B = the layer input or h_{t-1} rows, packed per K block. */
-    private void weightGrads(Team team, PackedWeightsF32 pw, MemorySegment ws, MemorySegment x, int rows) {
-        gemmOverSteps(team, gl.dgXOffset(), gl.dgXWidth(), x, xOff, pw.inWidth, pw.inPad, accIh, rows);
-        switch (kind) {
-            case GRU_RESET_BEFORE -> {
-                gemmOverSteps(team, 0, 2 * hp, ws, prevOff, hidden, hp, accHh, rows);
-                gemmOverSteps(team, 2 * hp, hp, ws, rhOff, hidden, hp, accHn, rows);
-            }
-            case GRU_LINEAR_BEFORE_RESET -> gemmOverSteps(team, hp, 3 * hp, ws, prevOff, hidden, hp, accHh, rows);
-            default -> gemmOverSteps(team, 0, gl.fwdWidth(), ws, prevOff, hidden, hp, accHh, rows);
-        }
-    }
-
     /**
-     * acc[M][ldc] = Σ over rows k of dG[k][col0 .. col0 + M)ᵀ · B[k][0 .. cols): K-blocked, each block of B packed by
-     * the team (panels shared out), then each member multiplies its rows of acc.
+     * dW_ih, dW_hh (and a reset-before GRU's dW_hn) over all steps, transposed, and the bias gradients, in one pass
+     * over dG. Each is {@code accT[n][m] = Σ over rows k of B[k][n] · dG[k][col0 + m]}: B the layer input (dW_ih)
+     * or h_{t-1} (dW_hh; r ⊙ h_{t-1} for dW_hn) rows, read through their row tables. Transposed, so that the wide
+     * dG is the panel side, read row by row in vectors, and the narrow B (a quarter of dG's width for an LSTM) is
+     * what gets regrouped into MR-wide tiles; dG read down its columns as the broadcast side measured 11% slower
+     * (each k a new cache line, which pushes the panel out of L1). Per K block the team regroups B's tiles (shared
+     * out); then each member, for each of its panels of NR dG columns, copies the panel's rows once into its own
+     * L1-sized buffer (summing them into the bias gradients as it goes) and runs the tiles of every product that
+     * reads those columns against it. Every element is one FMA chain per K block, the blocks added in order: the
+     * same bits for any number of threads.
      */
-    private void gemmOverSteps(Team team, int col0, int M, MemorySegment src, long[] rowOff, int cols, int ldc,
-                               float[] acc, int rows) {
-        int panels = ldc / NR;
-        int mPad = roundUp(M, MR);
-        int r0 = team.from(mPad, MR), r1 = team.to(mPad, MR);
-        int p0 = team.from(panels, 1), p1 = team.to(panels, 1);
-        int mc = GemmF32.rowBlock(KC);
+    private void weightGrads(Team team, PackedWeightsF32 pw, MemorySegment ws, MemorySegment x, int rows) {
+        boolean hn = kind == CellKind.GRU_RESET_BEFORE;
+        int xTiles = (pw.inWidth + MR - 1) / MR, hTiles = (hidden + MR - 1) / MR;
+        int hAt = KC * roundUp(inPadMax, MR), nAt = hAt + KC * roundUp(hp, MR);
+        int xCols = gl.dgXOffset() + gl.dgXWidth();
+        int panels = dgw / NR, p0 = team.from(panels, 1), p1 = team.to(panels, 1);
+        float[] panel = memberPanel[team.index];
         for (int k0 = 0; k0 < rows; k0 += KC) {
             int kc = Math.min(KC, rows - k0);
-            RowsF32.packB(src, rowOff, k0, kc, cols, p0, p1, bpack);
+            boolean add = k0 > 0;
+            packTiles(team, x, xOff, k0, kc, pw.inWidth, xTiles, panel, 0);
+            packTiles(team, ws, prevOff, k0, kc, hidden, hTiles, panel, hAt);
+            if (hn) packTiles(team, ws, rhOff, k0, kc, hidden, hTiles, panel, nAt);
             team.barrier();
-            if (r0 < r1) {
-                GemmF32.multiply(big, col0 + k0 * ldg, 1, ldg, r0, r1, bpack, 0, kc * NR, kc, 0, panels, acc, 0, ldc,
-                        k0 > 0, mc);
+            for (int p = p0; p < p1; p++) {
+                int c = p * NR;
+                RowsF32.copyPanel(big, k0 * ldg + c, ldg, kc, panel, colSums, c, add);
+                if (c < xCols) runTiles(0, xTiles, kc, panel, accIh, ldIh, c - gl.dgXOffset(), add);
+                if (c >= hCol0 && c < hCol1) runTiles(hAt, hTiles, kc, panel, accHh, ldHh, c - hCol0, add);
+                if (hn && c >= hCol1 && c < 3 * hp) runTiles(nAt, hTiles, kc, panel, accHn, ldHn, c - hCol1, add);
             }
             team.barrier();
         }
     }
 
-    /** Bias gradients (column sums of dG) and peephole gradients (sums of dG ⊙ c), columns shared out. */
-    private void biasAndPeepholeGrads(Team team, MemorySegment ws, int slot, int rows) {
-        int c0 = team.from(dgw, V), c1 = team.to(dgw, V);
-        RowsF32.columnSums(big, 0, ldg, rows, c0, c1, colSums);
-        if (peepSums != null) {
-            int blocks = hp / V;
-            for (int b = team.from(blocks, 1); b < team.to(blocks, 1); b++) {
-                int u = b * V;
-                RowsF32.weightedSum(big, ldg, gl.fwdColumn(0, u), rows, ws, cPrevOff, u, peepSums, u);
-                RowsF32.weightedSum(big, ldg, gl.fwdColumn(1, u), rows, ws, cPrevOff, u, peepSums, hp + u);
-                RowsF32.weightedSum(big, ldg, gl.fwdColumn(3, u), rows, ws, tabB, u, peepSums, 2 * hp + u);
-            }
+    /** This member's share of B's tiles for one K block ({@link RowsF32#packTiles}), at {@code tiles[at]}. */
+    private void packTiles(Team team, MemorySegment src, long[] rowOff, int k0, int kc, int cols, int count,
+                           float[] buf, int at) {
+        RowsF32.packTiles(src, rowOff, k0, kc, cols, team.from(count, 1), team.to(count, 1), buf, KC * NR, tiles, at);
+    }
+
+    /** All tiles of one product against the panel in {@code panel[0]}: column {@code col} of {@code accT}. */
+    private void runTiles(int at, int count, int kc, float[] panel, float[] accT, int ldt, int col, boolean add) {
+        for (int t = 0; t < count; t++) {
+            GemmF32.tile(tiles, at + t * kc * MR, 1, MR, panel, 0, kc, accT, t * MR * ldt + col, ldt, add);
+        }
+    }
+
+    /** Peephole gradients (sums of dG ⊙ c), columns shared out; the bias gradients came with weightGrads. */
+    private void peepholeGrads(Team team, MemorySegment ws, int rows) {
+        int blocks = hp / V;
+        for (int b = team.from(blocks, 1); b < team.to(blocks, 1); b++) {
+            int u = b * V;
+            RowsF32.weightedSum(big, ldg, gl.fwdColumn(0, u), rows, ws, cPrevOff, u, peepSums, u);
+            RowsF32.weightedSum(big, ldg, gl.fwdColumn(1, u), rows, ws, cPrevOff, u, peepSums, hp + u);
+            RowsF32.weightedSum(big, ldg, gl.fwdColumn(3, u), rows, ws, tabB, u, peepSums, 2 * hp + u);
         }
     }
 
@@ -744,19 +761,15 @@ public final class GridF32 implements TeamTask {
             MemorySegment wh = out.gateBlock(ParamKind.WEIGHT_HH, l, d, g);
             MemorySegment bi = out.gateBlock(ParamKind.BIAS_IH, l, d, g);
             MemorySegment bh = out.gateBlock(ParamKind.BIAS_HH, l, d, g);
+            boolean hn = kind == CellKind.GRU_RESET_BEFORE && g == 2;
+            float[] accH = hn ? accHn : accHh;
+            int ldH = hn ? ldHn : ldHh;
             for (int j = 0; j < H; j++) {
-                int xr = gl.dgXColumn(g, j) * pw.inPad;
-                for (int c = 0; c < pw.inputs; c++) put(wi, (long) j * pw.inputs + c, accIh[xr + pw.inColumn(c)], accumulate);
-                float[] acc;
-                int hr;
-                if (kind == CellKind.GRU_RESET_BEFORE && g == 2) {
-                    acc = accHn;
-                    hr = j * hp;
-                } else {
-                    acc = accHh;
-                    hr = (gl.dgHColumn(g, j) - gl.dgHOffset()) * hp;
+                int xc = gl.dgXColumn(g, j), hc = hn ? j : gl.dgHColumn(g, j) - gl.dgHOffset();
+                for (int c = 0; c < pw.inputs; c++) {
+                    put(wi, (long) j * pw.inputs + c, accIh[pw.inColumn(c) * ldIh + xc], accumulate);
                 }
-                for (int k = 0; k < H; k++) put(wh, (long) j * H + k, acc[hr + k], accumulate);
+                for (int k = 0; k < H; k++) put(wh, (long) j * H + k, accH[k * ldH + hc], accumulate);
                 put(bi, j, colSums[gl.dgXColumn(g, j)], accumulate);
                 put(bh, j, colSums[gl.dgHColumn(g, j)], accumulate);
             }

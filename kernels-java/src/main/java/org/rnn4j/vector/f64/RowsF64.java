@@ -19,6 +19,7 @@ final class RowsF64 {
     static final VectorSpecies<Double> S = Species.F64;
     static final int V = S.length();
     static final int NR = GemmF64.NR;
+    static final int MR = GemmF64.MR;
     static final ValueLayout.OfDouble F = ValueLayout.JAVA_DOUBLE_UNALIGNED;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
@@ -38,30 +39,58 @@ final class RowsF64 {
     }
 
     /**
-     * Packs rows {@code [k0, k0 + kc)} of a segment matrix (row k at {@code rowOff[k]}, {@code cols} wide; negative:
-     * zeros) as B panels [kc][NR] for panels {@code [p0, p1)}, columns past {@code cols} zero. Panel p lands at
-     * {@code dst[p·kc·NR]}.
+     * Regroups rows {@code [k0, k0 + kc)} of a segment matrix (row k at {@code rowOff[k]}, {@code cols} wide;
+     * negative: zeros) as tiles of MR columns, for tiles {@code [t0, t1)}: tile t holds, for each k, its MR values
+     * side by side at {@code dst[at + (t·kc + k)·MR]}, columns at or past {@code cols} zero: the A operand of the
+     * transposed weight-gradient GEMMs (see GridF64#weightGrads). Each row's share goes to {@code buf} in one bulk
+     * copy first (an element-wise segment read costs a bounds check per element).
      */
-    static void packB(MemorySegment src, long[] rowOff, int k0, int kc, int cols, int p0, int p1, double[] dst) {
-        for (int p = p0; p < p1; p++) {
-            int c0 = p * NR;
-            int w = Math.min(NR, cols - c0);
-            int base = p * kc * NR;
-            for (int k = 0; k < kc; k++) {
-                int d = base + k * NR;
-                long row = rowOff[k0 + k];
-                if (row < 0) {
-                    java.util.Arrays.fill(dst, d, d + NR, 0d);
-                } else if (w == NR) {
-                    long o = row + (long) c0 * Double.BYTES;
-                    DoubleVector.fromMemorySegment(S, src, o, LE).intoArray(dst, d);
-                    DoubleVector.fromMemorySegment(S, src, o + (long) V * Double.BYTES, LE).intoArray(dst, d + V);
-                } else {
-                    if (w > 0) MemorySegment.copy(src, F, row + (long) c0 * Double.BYTES, dst, d, w);
-                    java.util.Arrays.fill(dst, d + Math.max(w, 0), d + NR, 0d);
-                }
+    static void packTiles(MemorySegment src, long[] rowOff, int k0, int kc, int cols, int t0, int t1, double[] buf,
+                          int bufOff, double[] dst, int at) {
+        int c0 = t0 * MR, w = Math.min(t1 * MR, cols) - c0, end = bufOff + (t1 - t0) * MR;
+        if (w <= 0) return;
+        for (int k = 0; k < kc; k++) {
+            long row = rowOff[k0 + k];
+            if (row < 0) {
+                java.util.Arrays.fill(buf, bufOff, end, 0d);
+            } else {
+                MemorySegment.copy(src, F, row + (long) c0 * Double.BYTES, buf, bufOff, w);
+                java.util.Arrays.fill(buf, bufOff + w, end, 0d);
+            }
+            for (int t = t0, b = bufOff; t < t1; t++, b += MR) {
+                int d = at + (t * kc + k) * MR;
+                for (int j = 0; j < MR; j++) dst[d + j] = buf[b + j];
             }
         }
+    }
+
+    /**
+     * Copies {@code kc} rows of NR columns ({@code a[off + k·ld]}) into a packed panel at {@code dst[0]}, and when
+     * {@code sums} is given, their column sums into {@code sums[col .. col + NR)} (added to what is there when
+     * {@code add}, else written): the bias gradients ride along with the weight-gradient GEMM's reads of dG.
+     */
+    static void copyPanel(double[] a, int off, int ld, int kc, double[] dst, double[] sums, int col, boolean add) {
+        if (sums == null) {
+            for (int k = 0, o = off, d = 0; k < kc; k++, o += ld, d += NR) {
+                DoubleVector.fromArray(S, a, o).intoArray(dst, d);
+                DoubleVector.fromArray(S, a, o + V).intoArray(dst, d + V);
+            }
+            return;
+        }
+        DoubleVector s0 = DoubleVector.zero(S), s1 = s0;
+        for (int k = 0, o = off, d = 0; k < kc; k++, o += ld, d += NR) {
+            DoubleVector x0 = DoubleVector.fromArray(S, a, o), x1 = DoubleVector.fromArray(S, a, o + V);
+            x0.intoArray(dst, d);
+            x1.intoArray(dst, d + V);
+            s0 = s0.add(x0);
+            s1 = s1.add(x1);
+        }
+        if (add) {
+            s0 = s0.add(DoubleVector.fromArray(S, sums, col));
+            s1 = s1.add(DoubleVector.fromArray(S, sums, col + V));
+        }
+        s0.intoArray(sums, col);
+        s1.intoArray(sums, col + V);
     }
 
     /** Copies {@code cols} elements of array row i to the segment row at {@code rowOff[r0 + i]} (overwrite or add). */
@@ -126,15 +155,6 @@ final class RowsF64 {
             for (int v = 0; v < width; v += V) {
                 DoubleVector.fromArray(S, c, o + v).add(DoubleVector.fromArray(S, bias, v)).intoArray(c, o + v);
             }
-        }
-    }
-
-    /** Column sums over rows [0, rows) of columns [c0, c1) (multiples of V), in row order, into {@code out}. */
-    static void columnSums(double[] a, int aOff, int ld, int rows, int c0, int c1, double[] out) {
-        for (int c = c0; c < c1; c += V) {
-            DoubleVector acc = DoubleVector.zero(S);
-            for (int r = 0, o = aOff + c; r < rows; r++, o += ld) acc = acc.add(DoubleVector.fromArray(S, a, o));
-            acc.intoArray(out, c);
         }
     }
 
