@@ -127,9 +127,10 @@ public final class VectorPlan implements ExecutionPlan {
         long fwd = (long) tnPad * wide + wide + 8L * lanes + (long) nPad * fw + 2L * nPad * hp + 2L * nPad * hp
                 + members * aRowsEach + (step && c.layers() > 1 ? (long) nPad * c.directions() * hp : 0);
         long bwd = 2L * nPad * ldg + (step || c.layers() == 1 ? 1 : 2) * (long) tnPad * yWidth + 4L * nPad * hp
-                + (long) tnPad * inPadMax + 256L * (roundUp(inPadMax, mr) + 2L * roundUp(hp, mr))
-                + members * (long) roundUp(Math.max(inPadMax, hp), mr)
-                + members * 256L * nr + (roundUp(inPadMax, mr) + roundUp(hp, mr)) * (long) gradientStride(dgw, elementBytes)
+                + (long) tnPad * inPadMax
+                + (long) GRADIENT_K_BLOCK * (roundUp(inPadMax, mr) + 2L * roundUp(hp, mr))
+                + members * ((long) GRADIENT_K_BLOCK * nr + roundUp(Math.max(inPadMax, hp), mr))
+                + (roundUp(inPadMax, mr) + roundUp(hp, mr)) * (long) gradientStride(dgw, elementBytes)
                 + roundUp(hp, mr) * (long) gradientStride(hp, elementBytes) + dgw + 3L * hp;
         this.scratchElements = fwd + (mode == Mode.TRAINING ? bwd : 0);
         this.scratchTableBytes = rows * Long.BYTES * (mode == Mode.TRAINING ? 6 : 3) + 3L * capacity.batch() * 4
@@ -145,6 +146,13 @@ public final class VectorPlan implements ExecutionPlan {
     private static int roundUp(int x, int m) {
         return (x + m - 1) / m * m;
     }
+
+    /**
+     * Rows of dG per pass of the weight-gradient GEMMs: a panel of them (NR columns) is 32 KiB in float32 at 512
+     * bits, which stays in L1 while every tile runs against it (at 512 it would not; with dG read in place, before
+     * the transposed products, 512 measured no faster and 128 slower).
+     */
+    public static final int GRADIENT_K_BLOCK = 256;
 
     /**
      * Row stride of a matrix the weight-gradient GEMMs stream by rows (dG, and the transposed weight-gradient

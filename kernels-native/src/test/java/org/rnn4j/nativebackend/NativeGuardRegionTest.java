@@ -2,7 +2,6 @@ package org.rnn4j.nativebackend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,7 +13,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.rnn4j.BackendOptions;
-import org.rnn4j.DType;
 import org.rnn4j.Rnn;
 
 /**
@@ -65,26 +63,18 @@ class NativeGuardRegionTest {
 
     @TestFactory
     Stream<DynamicTest> nothingOutsideTheBuffers() {
-        List<DynamicTest> tests = new ArrayList<>();
-        long seed = 51;
-        for (NativeRuns.Case c : NativeRuns.CASES) {
-            for (DType dt : DType.values()) {
-                long sd = seed++;
-                tests.add(dynamicTest(c + " " + dt, () -> {
-                    NativeRuns.Data d = NativeRuns.data(c, dt, sd);
-                    Map<String, double[]> plain = NativeRuns.run("native", 2, c, dt, sd);
-                    try (Arena arena = Arena.ofShared()) {
-                        Guarded g = new Guarded(arena);
-                        Map<String, double[]> guarded;
-                        try (Rnn rnn = Rnn.create(d.cfg(), NativeRuns.weights(d, g, dt), "native", BackendOptions.threads(2))) {
-                            guarded = NativeRuns.run(rnn, c, d, dt, g);
-                        }
-                        assertEquals(-1, g.touched(), "guard region of buffer #" + g.touched() + " changed");
-                        for (var e : plain.entrySet()) assertArrayEquals(e.getValue(), guarded.get(e.getKey()), e.getKey());
-                    }
-                }));
+        return NativeRuns.everyCase(51, (c, dt, sd) -> {
+            NativeRuns.Data d = NativeRuns.data(c, dt, sd);
+            Map<String, double[]> plain = NativeRuns.run("native", 2, c, dt, sd);
+            try (Arena arena = Arena.ofShared()) {
+                Guarded g = new Guarded(arena);
+                Map<String, double[]> guarded;
+                try (Rnn rnn = Rnn.create(d.cfg(), NativeRuns.weights(d, g, dt), "native", BackendOptions.threads(2))) {
+                    guarded = NativeRuns.run(rnn, c, d, dt, g);
+                }
+                assertEquals(-1, g.touched(), "guard region of buffer #" + g.touched() + " changed");
+                for (var e : plain.entrySet()) assertArrayEquals(e.getValue(), guarded.get(e.getKey()), e.getKey());
             }
-        }
-        return tests.stream();
+        });
     }
 }

@@ -2,10 +2,7 @@ package org.rnn4j.nativebackend;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -24,24 +21,16 @@ class NativeMatchesVectorTest {
 
     @TestFactory
     Stream<DynamicTest> nativeAgreesWithVector() {
-        List<DynamicTest> tests = new ArrayList<>();
-        long seed = 31;
-        for (NativeRuns.Case c : NativeRuns.CASES) {
-            for (DType dt : DType.values()) {
-                long sd = seed++;
-                tests.add(dynamicTest(c + " " + dt, () -> {
-                    var vector = Backends.list().stream().filter(i -> i.name().equals("vector")).findFirst().orElseThrow();
-                    assumeTrue(vector.available(), () -> "vector: " + vector.reason());
-                    Map<String, double[]> nat = NativeRuns.run("native", 2, c, dt, sd);
-                    Map<String, double[]> vec = NativeRuns.run("vector", 2, c, dt, sd);
-                    StringBuilder where = new StringBuilder();
-                    double err = NativeRuns.worst(nat, vec, where);
-                    double bound = dt == DType.F32 ? TOLERANCE : 1e-12;
-                    System.out.printf("native vs vector %s %s: %.2e (%s)%n", c, dt, err, where);
-                    assertTrue(err <= bound, () -> "native vs vector " + c + " " + dt + ": " + err + " in " + where);
-                }));
-            }
-        }
-        return tests.stream();
+        return NativeRuns.everyCase(31, (c, dt, sd) -> {
+            var vector = Backends.list().stream().filter(i -> i.name().equals("vector")).findFirst().orElseThrow();
+            assumeTrue(vector.available(), () -> "vector: " + vector.reason());
+            Map<String, double[]> nat = NativeRuns.run("native", 2, c, dt, sd);
+            Map<String, double[]> vec = NativeRuns.run("vector", 2, c, dt, sd);
+            StringBuilder where = new StringBuilder();
+            double err = NativeRuns.worst(nat, vec, where);
+            double bound = dt == DType.F32 ? TOLERANCE : 1e-12;
+            System.out.printf("native vs vector %s %s: %.2e (%s)%n", c, dt, err, where);
+            assertTrue(err <= bound, () -> "native vs vector " + c + " " + dt + ": " + err + " in " + where);
+        });
     }
 }

@@ -3,9 +3,13 @@ package org.rnn4j.nativebackend;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.rnn4j.BackendOptions;
 import org.rnn4j.Cell;
 import org.rnn4j.DType;
@@ -54,6 +58,24 @@ final class NativeRuns {
             new Case(Cell.all().get(4), 6, 1, 31, 100, 2, true, Layout.TIME_MAJOR, false),
             new Case(Cell.all().get(5), 3, 5, 7, 17, 3, true, Layout.BATCH_FIRST, true),
     };
+
+    /** A check of one case in one dtype, with the seed of its data. */
+    interface CaseCheck {
+        void run(Case c, DType dt, long seed) throws Throwable;
+    }
+
+    /** One dynamic test per case and dtype, named "case dtype", their seeds counting up from {@code firstSeed}. */
+    static Stream<DynamicTest> everyCase(long firstSeed, CaseCheck check) {
+        List<DynamicTest> tests = new ArrayList<>();
+        long seed = firstSeed;
+        for (Case c : CASES) {
+            for (DType dt : DType.values()) {
+                long sd = seed++;
+                tests.add(DynamicTest.dynamicTest(c + " " + dt, () -> check.run(c, dt, sd)));
+            }
+        }
+        return tests.stream();
+    }
 
     static double[] random(Random r, long n, double scale) {
         double[] a = new double[(int) n];

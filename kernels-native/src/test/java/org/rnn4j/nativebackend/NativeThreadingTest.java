@@ -2,7 +2,6 @@ package org.rnn4j.nativebackend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
@@ -46,25 +45,17 @@ class NativeThreadingTest {
 
     @TestFactory
     Stream<DynamicTest> bitwiseIdenticalForEveryThreadCount() {
-        List<DynamicTest> tests = new ArrayList<>();
-        long seed = 11;
-        for (NativeRuns.Case c : NativeRuns.CASES) {
-            for (DType dt : DType.values()) {
-                long sd = seed++;
-                tests.add(dynamicTest(c + " " + dt, () -> {
-                    Map<String, double[]> first = NativeRuns.run("native", 1, c, dt, sd);
-                    for (int threads : new int[] {2, 3, 8, 1}) {
-                        Map<String, double[]> again = NativeRuns.run("native", threads, c, dt, sd);
-                        assertEquals(first.keySet(), again.keySet());
-                        for (var e : first.entrySet()) {
-                            assertArrayEquals(e.getValue(), again.get(e.getKey()), e.getKey() + " with " + threads
-                                    + " threads");
-                        }
-                    }
-                }));
+        return NativeRuns.everyCase(11, (c, dt, sd) -> {
+            Map<String, double[]> first = NativeRuns.run("native", 1, c, dt, sd);
+            for (int threads : new int[] {2, 3, 8, 1}) {
+                Map<String, double[]> again = NativeRuns.run("native", threads, c, dt, sd);
+                assertEquals(first.keySet(), again.keySet());
+                for (var e : first.entrySet()) {
+                    assertArrayEquals(e.getValue(), again.get(e.getKey()), e.getKey() + " with " + threads
+                            + " threads");
+                }
             }
-        }
-        return tests.stream();
+        });
     }
 
     /** 8 Java threads share one Rnn (a 2-thread backend), each with its own workspaces: 10^4 calls, all serial. */

@@ -37,7 +37,8 @@ public final class GridF32 implements TeamTask {
     static final int MR = GemmF32.MR;
     static final int V = Species.F32.length();
     static final int W = Float.BYTES;
-    static final int KC = 256;
+    /** K block of the weight-gradient GEMMs (rows of dG per pass): {@link VectorPlan#GRADIENT_K_BLOCK}. */
+    static final int KC = VectorPlan.GRADIENT_K_BLOCK;
 
     final VectorPlan plan;
     final RnnConfig cfg;

@@ -64,18 +64,11 @@ final class RowsF32 {
     }
 
     /**
-     * Copies {@code kc} rows of NR columns ({@code a[off + k·ld]}) into a packed panel at {@code dst[0]}, and when
-     * {@code sums} is given, their column sums into {@code sums[col .. col + NR)} (added to what is there when
-     * {@code add}, else written): the bias gradients ride along with the weight-gradient GEMM's reads of dG.
+     * Copies {@code kc} rows of NR columns ({@code a[off + k·ld]}) into a packed panel at {@code dst[0]}, and their
+     * column sums into {@code sums[col .. col + NR)} (added to what is there when {@code add}, else written): the
+     * bias gradients ride along with the weight-gradient GEMMs' reads of dG.
      */
     static void copyPanel(float[] a, int off, int ld, int kc, float[] dst, float[] sums, int col, boolean add) {
-        if (sums == null) {
-            for (int k = 0, o = off, d = 0; k < kc; k++, o += ld, d += NR) {
-                FloatVector.fromArray(S, a, o).intoArray(dst, d);
-                FloatVector.fromArray(S, a, o + V).intoArray(dst, d + V);
-            }
-            return;
-        }
         FloatVector s0 = FloatVector.zero(S), s1 = s0;
         for (int k = 0, o = off, d = 0; k < kc; k++, o += ld, d += NR) {
             FloatVector x0 = FloatVector.fromArray(S, a, o), x1 = FloatVector.fromArray(S, a, o + V);

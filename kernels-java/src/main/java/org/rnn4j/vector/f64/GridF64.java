@@ -38,7 +38,8 @@ public final class GridF64 implements TeamTask {
     static final int MR = GemmF64.MR;
     static final int V = Species.F64.length();
     static final int W = Double.BYTES;
-    static final int KC = 256;
+    /** K block of the weight-gradient GEMMs (rows of dG per pass): {@link VectorPlan#GRADIENT_K_BLOCK}. */
+    static final int KC = VectorPlan.GRADIENT_K_BLOCK;
 
     final VectorPlan plan;
     final RnnConfig cfg;

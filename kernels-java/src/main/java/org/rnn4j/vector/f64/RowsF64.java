@@ -65,18 +65,11 @@ final class RowsF64 {
     }
 
     /**
-     * Copies {@code kc} rows of NR columns ({@code a[off + k·ld]}) into a packed panel at {@code dst[0]}, and when
-     * {@code sums} is given, their column sums into {@code sums[col .. col + NR)} (added to what is there when
-     * {@code add}, else written): the bias gradients ride along with the weight-gradient GEMM's reads of dG.
+     * Copies {@code kc} rows of NR columns ({@code a[off + k·ld]}) into a packed panel at {@code dst[0]}, and their
+     * column sums into {@code sums[col .. col + NR)} (added to what is there when {@code add}, else written): the
+     * bias gradients ride along with the weight-gradient GEMMs' reads of dG.
      */
     static void copyPanel(double[] a, int off, int ld, int kc, double[] dst, double[] sums, int col, boolean add) {
-        if (sums == null) {
-            for (int k = 0, o = off, d = 0; k < kc; k++, o += ld, d += NR) {
-                DoubleVector.fromArray(S, a, o).intoArray(dst, d);
-                DoubleVector.fromArray(S, a, o + V).intoArray(dst, d + V);
-            }
-            return;
-        }
         DoubleVector s0 = DoubleVector.zero(S), s1 = s0;
         for (int k = 0, o = off, d = 0; k < kc; k++, o += ld, d += NR) {
             DoubleVector x0 = DoubleVector.fromArray(S, a, o), x1 = DoubleVector.fromArray(S, a, o + V);
